@@ -1,0 +1,13 @@
+import type { StorybookConfig } from '@storybook/web-components-vite';
+
+const config: StorybookConfig = {
+  stories: ['../stories/**/*.stories.ts'],
+  framework: { name: '@storybook/web-components-vite', options: {} },
+  core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  // Vite options of its own: the examples' vite.config.ts has another root.
+  viteFinal: async (viteConfig) => ({
+    ...viteConfig,
+    define: { ...viteConfig.define, FHIRCLIENT_PURE: 'true' },
+  }),
+};
+export default config;

@@ -1,0 +1,1 @@
+import '@ehr-elements/elements/define.js';
