@@ -6,7 +6,7 @@ import { launchSmartApp } from '@ehr-elements/core/smart';
 const status = document.getElementById('status')!;
 const query = new URLSearchParams(location.search);
 
-if (!query.get('iss') && !query.get('fhirServiceUrl')) {
+if (!query.get('iss')) {
   status.textContent =
     'Open this app from an EHR or the sandbox launcher: launch.html needs an "iss" parameter naming the FHIR server.';
 } else {

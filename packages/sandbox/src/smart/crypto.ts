@@ -39,13 +39,6 @@ export function verifyS256(verifier: string, challenge: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** Compare two secrets in constant time (length is not treated as secret). */
-export function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /** A JWK as published in the JWKS document. */
 export interface PublicJwk extends JsonWebKey {
   kid: string;

@@ -70,6 +70,8 @@ export interface PatientPickerPage {
   /** The scopes that will be granted once a patient is chosen. */
   scopes: readonly string[];
   patients: readonly SmartPatientChoice[];
+  /** A problem with the previous submission, announced above the list. */
+  error?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ export function renderPatientPicker(options: PatientPickerPage): string {
     `<h1>Choose a patient</h1>
 <p><strong>${escapeHtml(options.clientId)}</strong> is asking to open one patient's record.
 This is the local sandbox: synthetic data, no sign-in.</p>
-<p class="muted">Access that will be granted: <code>${escapeHtml(options.scopes.join(' ') || '(none)')}</code></p>
+${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>\n` : ''}<p class="muted">Access that will be granted: <code>${escapeHtml(options.scopes.join(' ') || '(none)')}</code></p>
 <form method="post" action="${escapeHtml(options.action)}">
 <input type="hidden" name="transaction" value="${escapeHtml(options.transaction)}">
 <h2 id="patients-heading" class="muted">Patients</h2>
