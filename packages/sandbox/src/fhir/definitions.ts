@@ -39,6 +39,16 @@ export interface R4Definitions {
   patientCompartmentParams(resourceType: string): readonly string[];
 }
 
+// R4 search.html#all: the parameters every resource type has.
+const BASE_PARAMETERS: ReadonlySet<string> = new Set([
+  '_id',
+  '_lastUpdated',
+  '_tag',
+  '_profile',
+  '_security',
+  '_source',
+]);
+
 let loaded: R4Definitions | undefined;
 
 /** Loads the R4 definitions into Medplum's global schema once and returns the indexed view. */
@@ -64,12 +74,15 @@ export function loadR4Definitions(): R4Definitions {
     if (params) return params;
     params = new Map();
     for (const [code, param] of Object.entries(getSearchParameters(resourceType) ?? {})) {
-      // Medplum adds its own parameters (e.g. _compartment); this server offers plain R4.
-      if (!param.url?.startsWith('http://hl7.org/fhir/SearchParameter/')) continue;
+      // Medplum re-creates the Resource-level parameters per type without a url, and adds its
+      // own (_compartment); this server offers plain R4.
+      const url =
+        param.url ?? (BASE_PARAMETERS.has(code) ? `http://hl7.org/fhir/SearchParameter/Resource-${code.slice(1)}` : '');
+      if (!url.startsWith('http://hl7.org/fhir/SearchParameter/')) continue;
       params.set(code, {
         code,
         type: param.type,
-        url: param.url,
+        url,
         targets: param.target ?? [],
         documentation: param.description,
         expression: param.expression ? getParsedExpressionForResourceType(resourceType, param.expression) : undefined,
