@@ -29,7 +29,7 @@ export default {
     esbuildPlugin({
       ts: true,
       target: 'es2022',
-      tsconfig: './tsconfig.json',
+      tsconfig: './tsconfig.base.json',
     }),
   ],
   browsers: [

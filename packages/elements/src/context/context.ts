@@ -1,0 +1,168 @@
+import { provide } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { OpenServerSource, type FhirSource } from '@ehr-elements/core';
+import { tokens } from '../styles/tokens.styles.js';
+import { styles } from './context.styles.js';
+import { ContextErrorEvent, ContextReadyEvent } from './events.js';
+import { contextStatusContext, sourceContext, type ContextStatus } from './source-context.js';
+
+/**
+ * Provides a FHIR source to every ehr-* element inside it. Three ways to configure it,
+ * first match wins:
+ *
+ * 1. `.source`: any object implementing `FhirSource` (a host app's own, a `BundleSource`).
+ * 2. `smart`: completes a SMART App Launch on the app's redirect page and provides its
+ *    source. The SMART module (and fhirclient) is loaded only then.
+ * 3. `server` + `patient`: an open FHIR server, or one whose bearer token the page sets as
+ *    the `.token` property (never an attribute: a token must not sit in the DOM).
+ *
+ * Renders nothing of its own but its children, except a message when the source cannot
+ * be set up.
+ *
+ * @summary Provides the FHIR source to the elements inside it.
+ *
+ * @slot - The elements that read from the source.
+ *
+ * @fires ehr-context-ready - {ContextReadyEvent} A source is now provided (`event.source`).
+ * @fires ehr-context-error - {ContextErrorEvent} No source could be set up: the SMART launch failed or `server` is unusable (`event.error`).
+ *
+ * @csspart error - The message shown when no source could be set up.
+ *
+ * @cssprop --ehr-context-error-color - Text and border colour of that message. Default: `--ehr-color-danger`.
+ * @cssprop --ehr-context-error-background - Its background. Default: `--ehr-color-danger-surface`.
+ */
+export class ContextElement extends LitElement {
+  static override styles = [tokens, styles];
+
+  /** A FhirSource to provide as is. Takes precedence over `smart` and `server`. */
+  @property({ attribute: false }) source?: FhirSource;
+
+  /** Base URL of a FHIR R4 server to read from without a SMART launch. */
+  @property() server?: string;
+
+  /** The logical id of the patient in context, with `server`. */
+  @property() patient?: string;
+
+  /** Bearer token for `server`, sent only to its origin. A property only, never an attribute. */
+  @property({ attribute: false }) token?: string;
+
+  /** Complete a SMART App Launch on this page and provide the resulting source. */
+  @property({ type: Boolean, reflect: true }) smart = false;
+
+  /** Where the source stands: `idle`, `launching`, `ready` or `error`. Reflected; set by the element. */
+  @property({ reflect: true }) status: ContextStatus = 'idle';
+
+  @provide({ context: sourceContext })
+  @state()
+  private provided?: FhirSource;
+
+  @provide({ context: contextStatusContext })
+  @state()
+  private providedStatus: ContextStatus = 'idle';
+
+  @state() private failure?: { readonly title: string; readonly error: unknown };
+
+  /** The one SMART launch of this element: an authorization code can be exchanged only once. */
+  private smartLaunch?: Promise<void>;
+  private smartOutcome?: { readonly source: FhirSource } | { readonly error: unknown };
+  private announced?: FhirSource;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('source') || changed.has('server') || changed.has('patient') || changed.has('token') || changed.has('smart')) {
+      this.configure();
+    }
+  }
+
+  protected override updated(): void {
+    if (this.provided && this.provided !== this.announced) {
+      this.announced = this.provided;
+      this.dispatchEvent(new ContextReadyEvent(this.provided));
+    }
+  }
+
+  /**
+   * Completes the SMART launch and returns its source. Loads `@ehr-elements/core/smart`
+   * (and with it fhirclient) on first use only. Subclasses may override it, e.g. to pass
+   * SmartSource options.
+   */
+  protected async completeSmartLaunch(): Promise<FhirSource> {
+    const { completeSmartLaunch } = await import('@ehr-elements/core/smart');
+    return completeSmartLaunch();
+  }
+
+  private configure(): void {
+    if (this.source) {
+      this.provide(this.source);
+    } else if (this.smart) {
+      if (this.smartLaunch) this.applySmartOutcome();
+      else this.smartLaunch = this.launch();
+    } else if (this.server) {
+      try {
+        this.provide(new OpenServerSource({ baseUrl: this.server, patientId: this.patient || undefined, token: this.token }));
+      } catch (error) {
+        this.fail('The FHIR server address could not be used.', error);
+      }
+    } else {
+      this.provided = undefined;
+      this.failure = undefined;
+      this.setStatus('idle');
+    }
+  }
+
+  private async launch(): Promise<void> {
+    this.provided = undefined;
+    this.failure = undefined;
+    this.setStatus('launching');
+    try {
+      this.smartOutcome = { source: await this.completeSmartLaunch() };
+    } catch (error) {
+      this.smartOutcome = { error };
+    }
+    // A `.source` set meanwhile, or `smart` removed, has taken over: the outcome waits until `smart` applies again.
+    if (this.smart && !this.source) this.applySmartOutcome();
+  }
+
+  private applySmartOutcome(): void {
+    const outcome = this.smartOutcome;
+    if (!outcome) {
+      this.provided = undefined;
+      this.setStatus('launching');
+    } else if ('source' in outcome) this.provide(outcome.source);
+    else this.fail('The SMART launch could not complete.', outcome.error);
+  }
+
+  private provide(source: FhirSource): void {
+    this.provided = source;
+    this.failure = undefined;
+    this.setStatus('ready');
+  }
+
+  private fail(title: string, error: unknown): void {
+    this.provided = undefined;
+    this.failure = { title, error };
+    this.setStatus('error');
+    this.dispatchEvent(new ContextErrorEvent(error));
+  }
+
+  private setStatus(status: ContextStatus): void {
+    this.status = status;
+    this.providedStatus = status;
+  }
+
+  protected override render() {
+    const failure = this.status === 'error' ? this.failure : undefined;
+    return html`${failure
+        ? html`<div part="error" role="alert">
+            <span class="title">${failure.title}</span>
+            ${reason(failure.error) ? html` <span>${reason(failure.error)}</span>` : nothing}
+          </div>`
+        : nothing}<slot></slot>`;
+  }
+}
+
+/** The human part of a failure: an Error's message (FhirErrors carry readable ones), or a thrown string. */
+function reason(error: unknown): string | undefined {
+  if (error instanceof Error) return error.message || undefined;
+  return typeof error === 'string' && error ? error : undefined;
+}

@@ -1,0 +1,203 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { Patient } from '@medplum/fhirtypes';
+import '../../packages/elements/src/define.js';
+import { defineOnce } from '../../packages/elements/src/define.js';
+import { ContextElement, ContextErrorEvent, ContextReadyEvent } from '../../packages/elements/src/index.js';
+import type { FhirSource } from '../../packages/core/src/source/fhir-source.js';
+import { FhirError } from '../../packages/core/src/source/fhir-source.js';
+import { OpenServerSource } from '../../packages/core/src/source/open-server-source.js';
+import { deferred, FakeSource } from './support/fake-source.js';
+
+const patient: Patient = { resourceType: 'Patient', id: 'p1', name: [{ given: ['Amy'], family: 'Shaw' }], birthDate: '1973-05-03' };
+
+const bannerText = (context: Element) => (context.querySelector('ehr-patient-banner')!.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+/** A SMART-mode context whose launch the test settles (the real one needs an authorization server redirect). */
+let launch = deferred<FhirSource>();
+class TestSmartContextElement extends ContextElement {
+  launches = 0;
+  protected override completeSmartLaunch(): Promise<FhirSource> {
+    this.launches += 1;
+    return launch.promise;
+  }
+}
+defineOnce('test-smart-context', TestSmartContextElement);
+
+describe('<ehr-context>: .source', () => {
+  it('provides the source to a nested banner and announces it', async () => {
+    const source = new FakeSource({ patients: [patient] });
+    const context = await fixture<ContextElement>(html`<ehr-context><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const ready = oneEvent(context, 'ehr-context-ready') as Promise<ContextReadyEvent>;
+    context.source = source;
+    const event = await ready;
+    expect(event).to.be.instanceOf(ContextReadyEvent);
+    expect(event.source).to.equal(source);
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect(context.getAttribute('status')).to.equal('ready');
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'), 'the banner did not show the patient');
+    expect(source.reads.map(({ id }) => id)).to.deep.equal(['p1']);
+  });
+
+  it('is idle with nothing configured, and lays out as if it were not there', async () => {
+    const context = await fixture(html`<ehr-context><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    expect(context.getAttribute('status')).to.equal('idle');
+    expect(getComputedStyle(context).display).to.equal('contents');
+    expect(bannerText(context)).to.equal('No patient selected');
+  });
+
+  it('gives nested banners a new source when it changes', async () => {
+    const first = new FakeSource({ patients: [patient] });
+    const second = new FakeSource({ patients: [{ ...patient, id: 'p2', name: [{ text: 'Second Patient' }] }] });
+    const context = await fixture<ContextElement>(html`<ehr-context .source=${first}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'));
+    context.source = second;
+    await waitUntil(() => bannerText(context).includes('Second Patient'), 'the banner kept the old source');
+  });
+});
+
+describe('<ehr-context>: server and patient attributes (window.fetch stubbed)', () => {
+  const realFetch = window.fetch;
+  let requests: { url: string; headers: Headers }[] = [];
+
+  beforeEach(() => {
+    requests = [];
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      requests.push({ url, headers: new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)) });
+      return new Response(JSON.stringify(patient), { status: 200, headers: { 'Content-Type': 'application/fhir+json' } });
+    };
+  });
+
+  afterEach(() => {
+    window.fetch = realFetch;
+  });
+
+  it('reads Patient/<id> from the server, without an Authorization header when there is no token', async () => {
+    const context = await fixture(html`<ehr-context server="https://fhir.example.org/r4/" patient="p1">
+      <ehr-patient-banner></ehr-patient-banner>
+    </ehr-context>`);
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'), 'the banner did not show the patient');
+    expect(requests.map(({ url }) => url)).to.deep.equal(['https://fhir.example.org/r4/Patient/p1']);
+    expect(requests[0]!.headers.has('authorization')).to.equal(false);
+    expect(context.getAttribute('status')).to.equal('ready');
+  });
+
+  it('provides an OpenServerSource for the server and patient', async () => {
+    const events: ContextReadyEvent[] = [];
+    // Listening from the template: the event fires on the first update, before fixture() returns.
+    await fixture(html`<ehr-context
+      server="https://fhir.example.org/r4"
+      patient="p1"
+      @ehr-context-ready=${(event: ContextReadyEvent) => events.push(event)}
+    ></ehr-context>`);
+    expect(events).to.have.length(1);
+    const { source } = events[0]!;
+    expect(source).to.be.instanceOf(OpenServerSource);
+    expect(source.patientId).to.equal('p1');
+    expect(source.server.baseUrl).to.equal('https://fhir.example.org/r4');
+  });
+
+  it('sends a token set as a property, and never puts it in the DOM', async () => {
+    const context = await fixture<ContextElement>(html`<ehr-context
+      server="https://fhir.example.org/r4"
+      patient="p1"
+      .token=${'secret-token-123'}
+    ><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'));
+    expect(requests[0]!.headers.get('authorization')).to.equal('Bearer secret-token-123');
+    expect(context.outerHTML).not.to.contain('secret-token-123');
+    expect(context.hasAttribute('token')).to.equal(false);
+  });
+
+  it('follows a patient attribute set after the server', async () => {
+    const context = await fixture(html`<ehr-context server="https://fhir.example.org/r4"><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    expect(bannerText(context)).to.equal('No patient selected');
+    context.setAttribute('patient', 'p1');
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'));
+    expect(requests.map(({ url }) => url)).to.deep.equal(['https://fhir.example.org/r4/Patient/p1']);
+  });
+
+  it('explains an unusable server address and fires ehr-context-error', async () => {
+    const events: ContextErrorEvent[] = [];
+    const context = await fixture<ContextElement>(html`<ehr-context
+      server="not a url"
+      patient="p1"
+      @ehr-context-error=${(event: ContextErrorEvent) => events.push(event)}
+    ></ehr-context>`);
+    expect(events).to.have.length(1);
+    expect(events[0]).to.be.instanceOf(ContextErrorEvent);
+    expect(context.getAttribute('status')).to.equal('error');
+    expect(context.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('The FHIR server address could not be used.');
+    expect(requests).to.have.length(0);
+  });
+});
+
+describe('<ehr-context smart>', () => {
+  beforeEach(() => {
+    launch = deferred<FhirSource>();
+  });
+
+  it('shows a loading banner while launching, then provides the launched source', async () => {
+    const source = new FakeSource({ patients: [patient] });
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
+    expect(context.getAttribute('status')).to.equal('launching');
+    expect(context.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
+    const banner = context.querySelector('ehr-patient-banner')!;
+    await banner.updateComplete;
+    expect(banner.shadowRoot!.querySelector('[aria-busy="true"]')).to.exist;
+
+    const ready = oneEvent(context, 'ehr-context-ready') as Promise<ContextReadyEvent>;
+    launch.resolve(source);
+    expect((await ready).source).to.equal(source);
+    expect(context.getAttribute('status')).to.equal('ready');
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'));
+    expect(context.launches).to.equal(1);
+  });
+
+  it('says why the launch could not complete, in an alert, and fires ehr-context-error', async () => {
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
+    const failed = oneEvent(context, 'ehr-context-error') as Promise<ContextErrorEvent>;
+    const error = new FhirError('launch', 'The sign-in was not completed. Please launch the app again.');
+    launch.reject(error);
+    expect((await failed).error).to.equal(error);
+    await context.updateComplete;
+    expect(context.getAttribute('status')).to.equal('error');
+    const alert = context.shadowRoot!.querySelector('[role="alert"]')!;
+    expect(alert.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'The SMART launch could not complete. The sign-in was not completed. Please launch the app again.',
+    );
+    // The context explains the failure once; the banner does not add "No patient selected".
+    expect(bannerText(context)).to.equal('');
+    await expect(context).to.be.accessible();
+  });
+
+  it('launches once, however often it re-renders', async () => {
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart></test-smart-context>`);
+    context.patient = 'x';
+    context.requestUpdate();
+    await context.updateComplete;
+    expect(context.launches).to.equal(1);
+  });
+
+  it('prefers a .source set by the page over the launch', async () => {
+    const source = new FakeSource({ patients: [patient] });
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart .source=${source}></test-smart-context>`);
+    expect(context.getAttribute('status')).to.equal('ready');
+    expect(context.launches).to.equal(0);
+  });
+
+  it('with the real SMART module and no launch in progress, shows that the launch could not complete', async () => {
+    const context = await fixture<ContextElement>(html`<ehr-context smart></ehr-context>`);
+    await waitUntil(() => context.getAttribute('status') === 'error', 'the launch did not fail', { timeout: 8000 });
+    const alert = context.shadowRoot!.querySelector('[role="alert"]')!;
+    expect(alert.textContent).to.contain('The SMART launch could not complete.');
+  });
+});
+
+describe('defineOnce', () => {
+  it('skips a tag that is already defined instead of throwing', () => {
+    class Other extends HTMLElement {}
+    expect(() => defineOnce('ehr-context', Other)).not.to.throw();
+    expect(customElements.get('ehr-context')).to.equal(ContextElement);
+  });
+});
