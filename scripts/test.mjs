@@ -3,12 +3,21 @@
 // (sandbox server, SMART auth server, end-to-end launches driven through Chromium), then
 // one closing line with the sum: `N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'ehr-test-'));
 const only = process.argv[2]; // optional: 'browser' or 'node'
+
+// Node 20's --test takes no globs: list the files.
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => join(dir, name))
+    .sort();
+}
 
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
@@ -47,8 +56,8 @@ if (only !== 'browser') {
       '--test-reporter-destination=stdout',
       '--test-reporter=./scripts/node-summary-reporter.mjs',
       `--test-reporter-destination=${file}`,
-      'test/sandbox/**/*.test.ts',
-      'test/e2e/**/*.test.ts',
+      ...testFiles('test/sandbox'),
+      ...testFiles('test/e2e'),
     ],
   );
   const result = readTotals(file);

@@ -39,7 +39,7 @@ describe('EHR launch', () => {
       await page.goto(`${stack.sandbox.origin}/launch?patient=${patientId}&app=smart-app`);
       await page.waitForURL(/\/smart-app\/index\.html/, { timeout: 30000 });
       await banner(page).getByText(family).first().waitFor({ timeout: 30000 });
-      assert.match(await banner(page).innerText(), new RegExp(family));
+      assert.match(await banner(page).evaluate((el) => el.shadowRoot?.textContent ?? ''), new RegExp(family));
 
       // PKCE S256 was used, and the token went only to the FHIR server.
       const authorize = requests.find((r) => r.url().startsWith(`${stack.sandbox.authBaseUrl}/authorize`));
@@ -116,17 +116,24 @@ describe('refused launches', () => {
   it('refuses a redirect whose state the app did not send: no token request at all', async () => {
     const { page, requests, close } = await newPage();
     try {
+      // The authorization server's redirect back to the app is rewritten with a forged state
+      // (Playwright does not route redirected requests, so the authorize response is fetched
+      // here and its Location changed).
       let tampered = false;
-      await page.route(`${stack.appsBaseUrl}/smart-app/index.html?*`, async (route) => {
-        const url = new URL(route.request().url());
-        if (!tampered && url.searchParams.has('state')) {
-          tampered = true;
-          url.searchParams.set('state', 'forged-state-value');
-          await route.fulfill({ status: 302, headers: { location: url.href } });
-          return;
-        }
-        await route.continue();
-      });
+      await page.route(
+        (url) => url.href.startsWith(`${stack.sandbox.authBaseUrl}/authorize`),
+        async (route) => {
+          const response = await route.fetch({ maxRedirects: 0 });
+          const location = response.headers()['location'];
+          if (!location) return route.fulfill({ response });
+          const target = new URL(location, route.request().url());
+          if (target.searchParams.has('code')) {
+            tampered = true;
+            target.searchParams.set('state', 'forged-state-value');
+          }
+          await route.fulfill({ status: 302, headers: { location: target.href } });
+        },
+      );
       await page.goto(`${stack.sandbox.origin}/launch?patient=${patientId}&app=smart-app`);
       await page.waitForURL(/state=forged-state-value/, { timeout: 30000 });
       await page.locator('ehr-context >> role=alert').first().waitFor({ timeout: 30000 });
