@@ -56,6 +56,7 @@ if (only !== 'browser') {
       '--test-reporter-destination=stdout',
       '--test-reporter=./scripts/node-summary-reporter.mjs',
       `--test-reporter-destination=${file}`,
+      ...testFiles('test/repo'),
       ...testFiles('test/sandbox'),
       ...testFiles('test/e2e'),
     ],

@@ -3,6 +3,9 @@ import { FhirError } from '../source/fhir-source.js';
 import { SmartSource } from './smart-source.js';
 import type { SmartSourceOptions } from './smart-source.js';
 
+/** fhirclient's Client, as `FHIR.oauth2.ready()` resolves it. */
+export type FhirClient = Awaited<ReturnType<typeof FHIR.oauth2.ready>>;
+
 /** Scopes asked for when the app does not say (SMART App Launch 2.2, scopes-and-launch-context). */
 export const DEFAULT_SMART_SCOPE = 'launch launch/patient patient/*.rs openid fhirUser offline_access';
 

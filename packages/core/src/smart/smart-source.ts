@@ -1,5 +1,6 @@
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
-import type Client from 'fhirclient/lib/Client';
+// The fhirclient type comes through launch.ts, the one module that imports fhirclient.
+import type { FhirClient as Client } from './launch.js';
 import { FhirError } from '../source/fhir-source.js';
 import type { FhirServerIdentity, FhirSource, LaunchContext, ReadOptions, SearchOptions, SearchParams, SearchResult } from '../source/fhir-source.js';
 import { FHIR_JSON, abortedError, assertResourcePath, errorForStatus, isSameOrigin, throwIfAborted, wrongTypeError } from '../source/http.js';
