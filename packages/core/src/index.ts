@@ -13,3 +13,4 @@ export type { BundleSourceOptions } from './source/bundle-source.js';
 export type { SmartLaunchOptions, SmartSource, SmartSourceOptions } from './smart/index.js';
 export * from './model/index.js';
 export * from './format/index.js';
+export * from './query/index.js';
