@@ -14,3 +14,4 @@ export type { SmartLaunchOptions, SmartSource, SmartSourceOptions } from './smar
 export * from './model/index.js';
 export * from './format/index.js';
 export * from './query/index.js';
+export * from './cache/index.js';

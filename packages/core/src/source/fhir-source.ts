@@ -65,6 +65,13 @@ export interface SearchResult<T extends Resource = Resource> {
   readonly incompleteReason?: 'page-limit' | 'limit' | 'foreign-next-link' | 'repeated-next-link';
   /** OperationOutcome entries the server put in the bundle (warnings such as "results truncated"). */
   readonly outcomes: OperationOutcome[];
+  /**
+   * Set by a caching source (`createCachedSource`): when the data was fetched from the
+   * server (`asOf`, an ISO instant) and whether it is `fresh`, being checked in the
+   * background (`revalidating`), or kept while the server is unreachable (`offline`).
+   * Absent when the answer did not go through a cache.
+   */
+  readonly cache?: { readonly asOf: string; readonly state: 'fresh' | 'revalidating' | 'offline' };
 }
 
 /**

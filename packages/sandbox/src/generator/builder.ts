@@ -94,7 +94,11 @@ export function forEachReference(value: unknown, visit: (reference: string, hold
 
 /** Base64 of UTF-8 text, for Attachment.data. */
 export function base64(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
+  // btoa over UTF-8 bytes, not Node's Buffer: the generator also runs in the browser
+  // (tests, stories and benchmarks build records in the page).
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 /** Rounds to a number of decimals without float noise (0.1 + 0.2 style). */
