@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import type { Patient } from '@medplum/fhirtypes';
+import type { AllergyIntolerance, Patient } from '@medplum/fhirtypes';
 import { html } from 'lit';
 import { BundleSource, FhirError, type FhirSource } from '@ehr-elements/core';
 import '@ehr-elements/elements/define.js';
@@ -137,4 +137,62 @@ export const DarkMode: Story = {
     ${banner(sourceFor({ ...args, patient: amyShaw }), args)} ${banner(sourceFor(args), args)}
     ${banner(sourceFor({ ...args, patient: amyShaw }), { ...args, layout: 'compact' })}
   </div>`,
+};
+
+// ---------------------------------------------------------------------------
+// The allergy alert
+
+const SNOMED = 'http://snomed.info/sct';
+const activeConfirmed = {
+  clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+  verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }] },
+};
+const allergyOf = (id: string, fields: Partial<AllergyIntolerance>): AllergyIntolerance => ({
+  resourceType: 'AllergyIntolerance',
+  id,
+  ...activeConfirmed,
+  patient: { reference: `Patient/${amyShaw.id}` },
+  ...fields,
+});
+const lifeThreateningAllergies = [
+  allergyOf('penicillin', {
+    code: { text: 'Penicillin' },
+    criticality: 'high',
+    reaction: [{ manifestation: [{ coding: [{ system: SNOMED, code: '39579001', display: 'Anaphylaxis' }] }], severity: 'severe' }],
+  }),
+  allergyOf('peanut', { code: { text: 'Peanut' }, criticality: 'high' }),
+  allergyOf('latex', { code: { text: 'Latex' }, criticality: 'low' }),
+];
+const noKnownAllergies = [allergyOf('nka', { code: { coding: [{ system: SNOMED, code: '716186003', display: 'No known allergy (situation)' }] } })];
+
+function withAllergies(args: BannerArgs, allergies: AllergyIntolerance[], failures?: Partial<Record<string, FhirError>>): FhirSource {
+  return new BundleSource({
+    resources: [args.patient, ...allergies],
+    patientId: args.patient.id,
+    latency: args.latency,
+    label: 'Story record',
+    ...(failures ? { failures } : {}),
+  });
+}
+
+/** The allergy alert: count and most dangerous substance, in the danger colour with an icon; a link to the list. */
+export const AllergyAlert: Story = {
+  render: (args) => html`<div style="display: grid; gap: 1rem">
+    <ehr-context .source=${withAllergies(args, lifeThreateningAllergies)}>
+      <ehr-patient-banner layout=${args.layout} allergies-href="#allergies"></ehr-patient-banner>
+      <ehr-allergy-list id="allergies" style="margin-top: 1rem"></ehr-allergy-list>
+    </ehr-context>
+  </div>`,
+};
+
+/** "NKA" when a "No known allergies" record is on file (spelled out for screen readers). */
+export const AllergiesNoneKnown: Story = {
+  name: 'Allergies: NKA',
+  render: (args) => banner(withAllergies(args, noKnownAllergies), args),
+};
+
+/** The allergies could not be loaded: "Allergies unavailable", muted, never "NKA". */
+export const AllergiesUnavailable: Story = {
+  render: (args) =>
+    banner(withAllergies(args, noKnownAllergies, { AllergyIntolerance: new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 }) }), args),
 };

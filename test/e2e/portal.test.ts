@@ -32,11 +32,10 @@ describe('portal page against an open FHIR server', () => {
       const banner = page.locator('ehr-patient-banner');
       await banner.getByText(patient.name[0].family).first().waitFor({ timeout: 30000 });
       assert.equal(await page.getByRole('region', { name: new RegExp(patient.name[0].family) }).count(), 1);
-      assert.deepEqual(
-        fhirRequests.map((r) => new URL(r.url).pathname),
-        [`/open/fhir/Patient/${first.id}`],
-      );
-      assert.equal(fhirRequests[0].authorization, undefined);
+      const paths = fhirRequests.map((r) => new URL(r.url).pathname);
+      assert.ok(paths.includes(`/open/fhir/Patient/${first.id}`), paths.join(' '));
+      assert.ok(paths.every((path) => path.startsWith('/open/fhir/')), paths.join(' '));
+      assert.ok(fhirRequests.every((r) => r.authorization === undefined), 'no token sent');
     } finally {
       await page.close();
     }

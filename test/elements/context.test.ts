@@ -73,8 +73,8 @@ describe('<ehr-context>: server and patient attributes (window.fetch stubbed)', 
   });
 
   it('reads Patient/<id> from the server, without an Authorization header when there is no token', async () => {
-    const context = await fixture(html`<ehr-context server="https://fhir.example.org/r4/" patient="p1">
-      <ehr-patient-banner></ehr-patient-banner>
+    const context = await fixture(html`<ehr-context no-cache server="https://fhir.example.org/r4/" patient="p1">
+      <ehr-patient-banner no-allergies></ehr-patient-banner>
     </ehr-context>`);
     await waitUntil(() => bannerText(context).includes('Amy Shaw'), 'the banner did not show the patient');
     expect(requests.map(({ url }) => url)).to.deep.equal(['https://fhir.example.org/r4/Patient/p1']);
@@ -86,6 +86,7 @@ describe('<ehr-context>: server and patient attributes (window.fetch stubbed)', 
     const events: ContextReadyEvent[] = [];
     // Listening from the template: the event fires on the first update, before fixture() returns.
     await fixture(html`<ehr-context
+      no-cache
       server="https://fhir.example.org/r4"
       patient="p1"
       @ehr-context-ready=${(event: ContextReadyEvent) => events.push(event)}
@@ -97,12 +98,30 @@ describe('<ehr-context>: server and patient attributes (window.fetch stubbed)', 
     expect(source.server.baseUrl).to.equal('https://fhir.example.org/r4');
   });
 
-  it('sends a token set as a property, and never puts it in the DOM', async () => {
+  it('wraps the server source in the encrypted cache unless no-cache is set', async () => {
+    const events: ContextReadyEvent[] = [];
     const context = await fixture<ContextElement>(html`<ehr-context
       server="https://fhir.example.org/r4"
       patient="p1"
+      user="portal-user-1"
+      @ehr-context-ready=${(event: ContextReadyEvent) => events.push(event)}
+    ></ehr-context>`);
+    const { source } = events[0]!;
+    expect(source instanceof OpenServerSource, 'not the bare source').to.equal(false);
+    expect('destroyPartition' in source, 'a cached source').to.equal(true);
+    expect(source.patientId).to.equal('p1');
+    expect(source.server.baseUrl).to.equal('https://fhir.example.org/r4');
+    await context.logout();
+    expect(context.getAttribute('status')).to.equal('idle');
+  });
+
+  it('sends a token set as a property, and never puts it in the DOM', async () => {
+    const context = await fixture<ContextElement>(html`<ehr-context
+      no-cache
+      server="https://fhir.example.org/r4"
+      patient="p1"
       .token=${'secret-token-123'}
-    ><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    ><ehr-patient-banner no-allergies></ehr-patient-banner></ehr-context>`);
     await waitUntil(() => bannerText(context).includes('Amy Shaw'));
     expect(requests[0]!.headers.get('authorization')).to.equal('Bearer secret-token-123');
     expect(context.outerHTML).not.to.contain('secret-token-123');
@@ -110,7 +129,7 @@ describe('<ehr-context>: server and patient attributes (window.fetch stubbed)', 
   });
 
   it('follows a patient attribute set after the server', async () => {
-    const context = await fixture(html`<ehr-context server="https://fhir.example.org/r4"><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const context = await fixture(html`<ehr-context no-cache server="https://fhir.example.org/r4"><ehr-patient-banner no-allergies></ehr-patient-banner></ehr-context>`);
     expect(bannerText(context)).to.equal('No patient selected');
     context.setAttribute('patient', 'p1');
     await waitUntil(() => bannerText(context).includes('Amy Shaw'));
@@ -139,7 +158,7 @@ describe('<ehr-context smart>', () => {
 
   it('shows a loading banner while launching, then provides the launched source', async () => {
     const source = new FakeSource({ patients: [patient] });
-    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart no-cache><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
     expect(context.getAttribute('status')).to.equal('launching');
     expect(context.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
     const banner = context.querySelector('ehr-patient-banner')!;
@@ -155,7 +174,7 @@ describe('<ehr-context smart>', () => {
   });
 
   it('says why the launch could not complete, in an alert, and fires ehr-context-error', async () => {
-    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart no-cache><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
     const failed = oneEvent(context, 'ehr-context-error') as Promise<ContextErrorEvent>;
     const error = new FhirError('launch', 'The sign-in was not completed. Please launch the app again.');
     launch.reject(error);
@@ -172,7 +191,7 @@ describe('<ehr-context smart>', () => {
   });
 
   it('launches once, however often it re-renders', async () => {
-    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart></test-smart-context>`);
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart no-cache></test-smart-context>`);
     context.patient = 'x';
     context.requestUpdate();
     await context.updateComplete;

@@ -1,9 +1,11 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
-import type { Patient } from '@medplum/fhirtypes';
+import { nothing } from 'lit';
+import type { AllergyIntolerance, Patient, Resource } from '@medplum/fhirtypes';
 import '../../packages/elements/src/define.js';
-import type { PatientBannerElement } from '../../packages/elements/src/index.js';
-import { FhirError } from '../../packages/core/src/source/fhir-source.js';
+import type { PatientBannerAllergiesEvent, PatientBannerElement } from '../../packages/elements/src/index.js';
+import { BundleSource } from '../../packages/core/src/source/bundle-source.js';
+import { FhirError, type FhirSource } from '../../packages/core/src/source/fhir-source.js';
 import { dateYearsAgo, FakeSource } from './support/fake-source.js';
 
 const V2 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
@@ -332,5 +334,169 @@ describe('<ehr-patient-banner>: theming', () => {
     } finally {
       document.documentElement.style.removeProperty('--ehr-color-surface');
     }
+  });
+});
+
+describe('<ehr-patient-banner>: allergy alert', () => {
+  const SNOMED = 'http://snomed.info/sct';
+  const active = {
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }] },
+  };
+  const allergy = (id: string, fields: Partial<AllergyIntolerance> = {}): AllergyIntolerance => ({
+    resourceType: 'AllergyIntolerance',
+    id,
+    ...active,
+    code: { text: id.charAt(0).toUpperCase() + id.slice(1) },
+    patient: { reference: 'Patient/amy' },
+    ...fields,
+  });
+  const anaphylaxis = { coding: [{ system: SNOMED, code: '39579001', display: 'Anaphylaxis' }] };
+  const lifeThreatening = [
+    allergy('latex', { criticality: 'low' }),
+    allergy('peanut', { criticality: 'high' }),
+    allergy('penicillin', { reaction: [{ manifestation: [anaphylaxis] }] }),
+  ];
+  const noKnown = (code: string) => allergy('nka', { code: { coding: [{ system: SNOMED, code }] } });
+  const alert = (el: Element) => part(el, 'allergies');
+
+  async function bannerWith(resources: Resource[], attributes: { href?: string; noAllergies?: boolean } = {}, failures?: Record<string, FhirError>) {
+    const source = new BundleSource({ resources: [amy(), ...resources], failures });
+    const context = await fixture(html`<ehr-context .source=${source}>
+      <ehr-patient-banner allergies-href=${attributes.href ?? nothing} ?no-allergies=${attributes.noAllergies ?? false}></ehr-patient-banner>
+    </ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await rendered(el);
+    return el;
+  }
+
+  const settledAlert = (el: Element) =>
+    waitUntil(() => alert(el) && alert(el)!.getAttribute('aria-busy') !== 'true', 'the allergy alert did not settle');
+
+  it('shows the life-threatening count and the most dangerous substance, in danger colour with an icon, as a link', async () => {
+    const el = await bannerWith(lifeThreatening, { href: '#allergies' });
+    await settledAlert(el);
+    const link = alert(el) as HTMLAnchorElement;
+    expect(link.tagName).to.equal('A');
+    expect(link.getAttribute('href')).to.equal('#allergies');
+    const visible = [...link.childNodes]
+      .filter((node) => node.nodeType === Node.TEXT_NODE || (node instanceof Element && !node.classList.contains('visually-hidden')))
+      .map((node) => node.textContent)
+      .join('');
+    expect(visible.replace(/\s+/g, ' ').trim()).to.equal('2 life-threatening allergies · Penicillin');
+    expect(text(link)).to.contain('2 life-threatening allergies');
+    expect(link.querySelector('svg[aria-hidden="true"]')).to.exist;
+    expect(getComputedStyle(link).color).to.equal('rgb(164, 22, 26)');
+    await expect(el).to.be.accessible();
+  });
+
+  it('without allergies-href the alert is a button firing ehr-patient-banner-allergies', async () => {
+    const el = await bannerWith(lifeThreatening);
+    await settledAlert(el);
+    const button = alert(el) as HTMLButtonElement;
+    expect(button.tagName).to.equal('BUTTON');
+    setTimeout(() => button.click());
+    const event = (await oneEvent(el, 'ehr-patient-banner-allergies')) as PatientBannerAllergiesEvent;
+    expect(event.summary?.lifeThreatening.map((view) => view.substance)).to.deep.equal(['Penicillin', 'Peanut']);
+  });
+
+  it('the link brings keyboard focus to the <ehr-allergy-list> it targets', async () => {
+    const source = new BundleSource({ resources: [amy(), ...lifeThreatening] });
+    const context = await fixture(html`<ehr-context .source=${source}>
+      <ehr-patient-banner allergies-href="#allergies-under-test"></ehr-patient-banner>
+      <ehr-allergy-list id="allergies-under-test"></ehr-allergy-list>
+    </ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    const list = context.querySelector('ehr-allergy-list')!;
+    await settledAlert(el);
+    await waitUntil(() => list.shadowRoot!.querySelector('[part~="item"]'), 'the list did not load');
+    // The test page must not navigate (web-test-runner would stop): the fragment jump is the browser's part.
+    context.addEventListener('click', (event) => event.preventDefault());
+    (alert(el) as HTMLAnchorElement).click();
+    expect(document.activeElement).to.equal(list);
+    expect(list.shadowRoot!.activeElement?.getAttribute('part')).to.equal('base');
+  });
+
+  it('other active allergies: the count and the first substances, with no danger label', async () => {
+    const el = await bannerWith([allergy('latex', { criticality: 'low' }), allergy('codeine')]);
+    await settledAlert(el);
+    expect(text(alert(el))).to.match(/^2 allergies · : (Latex, Codeine|Codeine, Latex)$/);
+    expect(text(alert(el))).not.to.contain('life-threatening');
+  });
+
+  it('"NKA" when no allergies are known, spelled out for assistive technology; "NKDA" for drugs only', async () => {
+    const nka = await bannerWith([noKnown('716186003')]);
+    await settledAlert(nka);
+    expect(text(alert(nka))).to.equal('NKA (no known allergies)');
+    expect(alert(nka)!.querySelector('.visually-hidden')!.textContent).to.equal(' (no known allergies)');
+    const nkda = await bannerWith([noKnown('409137002')]);
+    await settledAlert(nkda);
+    expect(text(alert(nkda))).to.equal('NKDA (no known drug allergies)');
+  });
+
+  it('"No allergies recorded" when there is nothing, never "NKA"', async () => {
+    const el = await bannerWith([]);
+    await settledAlert(el);
+    expect(text(alert(el))).to.equal('No allergies recorded');
+  });
+
+  for (const [name, error] of [
+    ['a server fault forced by the test (HTTP 500)', new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 })],
+    ['a network error forced by the test', new FhirError('network', 'The FHIR server could not be reached.')],
+  ] as const) {
+    it(`${name}: "Allergies unavailable", never "NKA" or "No allergies recorded"`, async () => {
+      const el = await bannerWith([noKnown('716186003')], {}, { AllergyIntolerance: error });
+      await settledAlert(el);
+      expect(text(alert(el))).to.equal('Allergies unavailable');
+      expect(text(shadow(el))).not.to.contain('NKA');
+      expect(text(shadow(el))).not.to.contain('No allergies recorded');
+      expect(text(part(el, 'name'))).to.equal('Amy V. Shaw');
+    });
+  }
+
+  it('loading the allergies never delays the name', async () => {
+    const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
+    const stalledSearch: FhirSource = {
+      server: inner.server,
+      patientId: 'amy',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: () => new Promise(() => {}),
+    };
+    const context = await fixture(html`<ehr-context .source=${stalledSearch}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await rendered(el);
+    expect(text(part(el, 'name'))).to.equal('Amy V. Shaw');
+    expect(alert(el)!.getAttribute('aria-busy')).to.equal('true');
+    expect(text(alert(el))).to.equal('Loading allergies');
+    await expect(el).to.be.accessible();
+  });
+
+  it('no-allergies: no alert and no allergy request', async () => {
+    const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
+    const searches: string[] = [];
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'amy',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: (type, params, options) => (searches.push(type), inner.search(type, params, options)),
+    };
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner no-allergies></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await rendered(el);
+    expect(alert(el)).to.equal(null);
+    expect(searches).to.deep.equal([]);
+  });
+
+  it('with .patient and .allergies given directly: the alert, without any request', async () => {
+    const el = await fixture<PatientBannerElement>(html`<ehr-patient-banner .patient=${amy()} .allergies=${lifeThreatening}></ehr-patient-banner>`);
+    expect(text(alert(el))).to.contain('2 life-threatening allergies');
+  });
+
+  it('a .patient given directly never gets the allergies of another patient with the same id on the source', async () => {
+    const source = new BundleSource({ resources: [amy(), ...lifeThreatening], patientId: 'someone-else' });
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner .patient=${amy()}></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await el.updateComplete;
+    expect(alert(el)).to.equal(null);
   });
 });

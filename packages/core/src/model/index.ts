@@ -2,3 +2,39 @@ export { toPatientView, UNNAMED_PATIENT, type PatientAgeView, type PatientDateVi
 export { maskSsn, toIdentifierView, toIdentifierViews, V2_0203_SYSTEMS, type IdentifierKind, type IdentifierView } from './identifier.js';
 export { formatAddress, type ContactPointView } from './contact.js';
 export { formatHumanName, type NameParts } from './human-name.js';
+export {
+  isAnaphylaxis,
+  noKnownAllergyLabel,
+  noKnownAllergyScope,
+  summarizeAllergies,
+  toAllergyView,
+  UNKNOWN_SUBSTANCE,
+  type AllergyAlertLevel,
+  type AllergyAlertReason,
+  type AllergyAssertion,
+  type AllergyCategory,
+  type AllergyClinicalStatus,
+  type AllergyCriticality,
+  type AllergyDateView,
+  type AllergyGroup,
+  type AllergyListStatus,
+  type AllergyOnsetView,
+  type AllergyReactionView,
+  type AllergySummary,
+  type AllergyType,
+  type AllergyVerificationStatus,
+  type AllergyView,
+  type AllergyViewOptions,
+  type AllergyCodeLabel,
+  type NoKnownAllergyScope,
+  type ReactionSeverity,
+} from './allergy.js';
+export { buildTimeline, filterTimeline, groupTimeline, isEmptyTimelineFilter, prepareTimelineSearch, timelineKindOf, TIMELINE_KINDS, TIMELINE_KIND_LABELS, TIMELINE_RESOURCE_TYPES, TIMELINE_UNDATED_LABEL, TIMELINE_UNLINKED_LABEL, type Timeline, type TimelineEvent, type TimelineFilter, type TimelineFilterResult, type TimelineGroup, type TimelineGroupOptions, type TimelineGrouping, type TimelineKind, type TimelineOptions, type TimelineStatus } from './timeline.js';
+export { abnormalFlag, DEFAULT_TIMELINE_OBSERVATION_RULE, isNotableObservation, timelineObservationCategories, US_CORE_OBSERVATION_CATEGORIES, type TimelineFlag, type TimelineObservationRule, type TimelineObservationSelection } from './timeline-observations.js';
+export type { TimelineDate } from './timeline-dates.js';
+export { CODE_SYSTEMS, codeSystemName, conceptLabel, referenceLabel, type ClinicalDateView, type ConceptLabel, type ConceptLabelSource } from './codeable.js';
+export { toConditionList, toConditionView, UNSPECIFIED_CONDITION, type ConditionClinicalStatus, type ConditionGroup, type ConditionListOptions, type ConditionListView, type ConditionTimeView, type ConditionVerificationStatus, type ConditionView, type ConditionViewOptions } from './condition.js';
+export { dosageText, MEDICATION_DETAILS_UNAVAILABLE, toMedicationList, toMedicationView, UNSPECIFIED_MEDICATION, unresolvedMedicationReferences, type MedicationGroup, type MedicationListView, type MedicationNameSource, type MedicationRecordResource, type MedicationView, type MedicationViewOptions } from './medication.js';
+export { groupImmunizationsByVaccine, toImmunizationList, toImmunizationView, UNSPECIFIED_VACCINE, type ImmunizationGroupView, type ImmunizationListView, type ImmunizationStatus, type ImmunizationView, type ImmunizationViewOptions } from './immunization.js';
+export { formatVitalDate, formatVitalNumber, formatVitalReading, formatVitalValue, parseVitalKinds, readingFlag, readingsBetween, toVitalsView, VITAL_CODES, VITAL_DEFINITIONS, VITAL_KINDS, vitalCodeOf, vitalDisplayUnit, vitalSignCodes, vitalUnitDisplay, type BloodPressureMeasure, type VitalCode, type VitalCodeRole, type VitalDefinition, type VitalFlag, type VitalKind, type VitalMeasure, type VitalReading, type VitalSeries, type VitalsView, type VitalsViewOptions, type VitalUnitSystem, type VitalValue } from './vitals.js';
+export { basicUnitConverter, convertUnit, FAST_PATH_UNITS, isFastPathUnit, loadUnitConverter, setUcumLoader, unitCodeFromText, type FastPathUnit, type UnitConverter, type UnitDimension } from './units.js';

@@ -1,7 +1,7 @@
 import { provide } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { OpenServerSource, type FhirSource } from '@ehr-elements/core';
+import { createCachedSource, OpenServerSource, type CachedSource, type CachePolicy, type FhirSource } from '@ehr-elements/core';
 import { tokens } from '../styles/tokens.styles.js';
 import { styles } from './context.styles.js';
 import { ContextErrorEvent, ContextReadyEvent } from './events.js';
@@ -19,6 +19,13 @@ import { contextStatusContext, sourceContext, type ContextStatus } from './sourc
  *
  * Renders nothing of its own but its children, except a message when the source cannot
  * be set up.
+ *
+ * Sources it builds itself (`smart`, `server`) are cached in IndexedDB, encrypted and
+ * partitioned by server, user and patient (see `createCachedSource` in core): a second
+ * view renders at once and a dropped network keeps what was seen. `no-cache` turns that
+ * off; `user` names the portal's signed-in user (SMART launches use `fhirUser`); call
+ * `logout()` when the user signs out. A `.source` is provided as given: wrap it with
+ * `createCachedSource` to cache it.
  *
  * @summary Provides the FHIR source to the elements inside it.
  *
@@ -50,6 +57,15 @@ export class ContextElement extends LitElement {
   /** Complete a SMART App Launch on this page and provide the resulting source. */
   @property({ type: Boolean, reflect: true }) smart = false;
 
+  /** Do not cache what the `smart` or `server` source reads (nothing is written to IndexedDB). */
+  @property({ type: Boolean, attribute: 'no-cache' }) noCache = false;
+
+  /** The signed-in user of a portal, to partition the cache (SMART launches use `fhirUser`). */
+  @property() user?: string;
+
+  /** How the cache answers: `cache-first-revalidate` (default), `network-first` or `no-store`. */
+  @property({ attribute: 'cache-policy' }) cachePolicy?: CachePolicy;
+
   /** Where the source stands: `idle`, `launching`, `ready` or `error`. Reflected; set by the element. */
   @property({ reflect: true }) status: ContextStatus = 'idle';
 
@@ -67,9 +83,22 @@ export class ContextElement extends LitElement {
   private smartLaunch?: Promise<void>;
   private smartOutcome?: { readonly source: FhirSource } | { readonly error: unknown };
   private announced?: FhirSource;
+  /** The cache around the source this element built, if any. */
+  private cached?: CachedSource;
+  private cachedFrom?: FhirSource;
+  private cachedConfig?: string;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('source') || changed.has('server') || changed.has('patient') || changed.has('token') || changed.has('smart')) {
+    if (
+      changed.has('source') ||
+      changed.has('server') ||
+      changed.has('patient') ||
+      changed.has('token') ||
+      changed.has('smart') ||
+      changed.has('noCache') ||
+      changed.has('user') ||
+      changed.has('cachePolicy')
+    ) {
       this.configure();
     }
   }
@@ -91,7 +120,40 @@ export class ContextElement extends LitElement {
     return completeSmartLaunch();
   }
 
+  /**
+   * Signs the user out of this record: destroys the cache partition (its key and data, so
+   * nothing left on the device can be decrypted; other tabs stop using it) and stops
+   * providing the source. Call it from the page's own sign-out.
+   */
+  async logout(): Promise<void> {
+    const cached = this.cached;
+    this.cached = undefined;
+    this.provided = undefined;
+    this.failure = undefined;
+    this.smartOutcome = undefined;
+    this.setStatus('idle');
+    if (cached) await cached.destroyPartition();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.cached?.close();
+    this.cached = undefined;
+  }
+
+  /** Wraps a source this element built itself in the encrypted cache, unless `no-cache`. */
+  private withCache(source: FhirSource): FhirSource {
+    if (this.noCache) return source;
+    this.cached?.close();
+    this.cached = createCachedSource(source, { userKey: this.user || undefined, policy: this.cachePolicy });
+    return this.cached;
+  }
+
   private configure(): void {
+    if (!this.source && !this.smart && !this.server) {
+      this.cached?.close();
+      this.cached = undefined;
+    }
     if (this.source) {
       this.provide(this.source);
     } else if (this.smart) {
@@ -99,7 +161,9 @@ export class ContextElement extends LitElement {
       else this.smartLaunch = this.launch();
     } else if (this.server) {
       try {
-        this.provide(new OpenServerSource({ baseUrl: this.server, patientId: this.patient || undefined, token: this.token }));
+        this.provide(
+          this.withCache(new OpenServerSource({ baseUrl: this.server, patientId: this.patient || undefined, token: this.token })),
+        );
       } catch (error) {
         this.fail('The FHIR server address could not be used.', error);
       }
@@ -128,8 +192,22 @@ export class ContextElement extends LitElement {
     if (!outcome) {
       this.provided = undefined;
       this.setStatus('launching');
-    } else if ('source' in outcome) this.provide(outcome.source);
+    } else if ('source' in outcome) this.provide(this.cachedFor(outcome.source));
     else this.fail('The SMART launch could not complete.', outcome.error);
+  }
+
+  /** The launched SMART source, cached once per configuration (re-renders must not open a second cache). */
+  private cachedFor(source: FhirSource): FhirSource {
+    const config = `${this.noCache}|${this.user ?? ''}|${this.cachePolicy ?? ''}`;
+    if (this.cached && this.cachedFrom === source && this.cachedConfig === config) return this.cached;
+    const wrapped = this.withCache(source);
+    if (this.noCache) {
+      this.cached?.close();
+      this.cached = undefined;
+    }
+    this.cachedFrom = source;
+    this.cachedConfig = config;
+    return wrapped;
   }
 
   private provide(source: FhirSource): void {

@@ -17,6 +17,8 @@ export const styles = css`
     --_padding: var(--ehr-patient-banner-padding, 0.75rem 1rem);
     --_badge-color: var(--ehr-patient-banner-badge-color, var(--_ehr-color-danger));
     --_badge-background: var(--ehr-patient-banner-badge-background, var(--_ehr-color-danger-surface));
+    --_alert-color: var(--ehr-patient-banner-alert-color, var(--_ehr-color-danger));
+    --_alert-background: var(--ehr-patient-banner-alert-background, var(--_ehr-color-danger-surface));
   }
 
   :host([layout='compact']) {
@@ -209,6 +211,83 @@ export const styles = css`
     text-underline-offset: 0.15em;
   }
 
+  /* The allergy alert: colour, an icon and words, as a link or a button. */
+  .allergy-line {
+    display: flex;
+  }
+
+  .allergies {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0 0.25rem;
+    min-block-size: 1.5rem;
+    box-sizing: border-box;
+    padding: 0.0625rem 0.625rem;
+    border: 1px solid var(--_ehr-color-border);
+    border-radius: 999px;
+    background: transparent;
+    color: var(--_muted-color);
+    font: inherit;
+    font-size: 0.9em;
+    font-weight: 600;
+    text-align: start;
+    text-decoration: none;
+    overflow-wrap: anywhere;
+    cursor: pointer;
+  }
+
+  a.allergies:hover,
+  button.allergies:hover {
+    text-decoration: underline;
+    text-underline-offset: 0.15em;
+    background: transparent;
+  }
+
+  .allergies.danger {
+    border-color: currentColor;
+    background: var(--_alert-background);
+    color: var(--_alert-color);
+  }
+
+  .allergies.danger:hover {
+    background: var(--_alert-background);
+  }
+
+  .allergies.caution {
+    border-color: currentColor;
+    background: var(--_ehr-color-warning-surface);
+    color: var(--_ehr-color-warning);
+  }
+
+  .allergies.caution:hover {
+    background: var(--_ehr-color-warning-surface);
+  }
+
+  .allergies.known {
+    color: var(--_color);
+  }
+
+  .allergies.pending {
+    border: 0;
+    padding: 0;
+    cursor: default;
+  }
+
+  .allergies .substance {
+    font-weight: 700;
+  }
+
+  .alert-icon {
+    inline-size: 1.1em;
+    block-size: 1.1em;
+    flex: none;
+  }
+
+  .bone.line.allergy-bone {
+    inline-size: 10rem;
+  }
+
   a:focus-visible,
   button:focus-visible {
     outline: 2px solid var(--_ehr-color-focus);
@@ -306,7 +385,8 @@ export const styles = css`
       border-inline-start-color: CanvasText;
     }
     .avatar,
-    .badge {
+    .badge,
+    .allergies {
       border: 1px solid CanvasText;
     }
     .bone {

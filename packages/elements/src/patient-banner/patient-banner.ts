@@ -1,11 +1,21 @@
 import { consume } from '@lit/context';
-import { initialState, Task } from '@lit/task';
+import { initialState, Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Patient } from '@medplum/fhirtypes';
-import { toPatientView, type FhirSource, type IdentifierView, type PatientView } from '@ehr-elements/core';
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import {
+  loadAllergies,
+  summarizeAllergies,
+  toPatientView,
+  type AllergyData,
+  type AllergySummary,
+  type FhirSource,
+  type IdentifierView,
+  type PatientView,
+} from '@ehr-elements/core';
 import { contextStatusContext, sourceContext, type ContextStatus } from '../context/source-context.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
+import { PatientBannerAllergiesEvent } from './events.js';
 import { styles } from './patient-banner.styles.js';
 
 /** `wide`: everything the record offers; `compact`: one line with name, age and sex, date of birth and MRN. */
@@ -13,6 +23,26 @@ export type PatientBannerLayout = 'wide' | 'compact';
 
 // HL7 v2 administrative sex letters, the abbreviation clinicians read in a one-line banner.
 const SEX_LETTERS = { male: 'M', female: 'F', other: 'O', unknown: 'U' } as const;
+
+// The abbreviations clinicians write for the common negations; other scopes are spelled out.
+const NO_KNOWN_ABBREVIATIONS: Readonly<Record<string, string>> = { all: 'NKA', medication: 'NKDA', food: 'NKFA' };
+
+const WARNING_ICON = html`<svg class="alert-icon" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">
+  <path d="M12 2.5 1.5 21h21L12 2.5Zm0 5.2 6.9 11.8H5.1L12 7.7Zm-1 3.3v4.5h2V11h-2Zm0 5.8v2h2v-2h-2Z" />
+</svg>`;
+
+/** An `allergies-href` that is safe to put in a link: a fragment, a relative path or http(s). */
+function safeHref(value: string | undefined): string | undefined {
+  const href = value?.trim();
+  if (!href) return undefined;
+  if (href.startsWith('#') || href.startsWith('/') || href.startsWith('.') || href.startsWith('?')) return href;
+  try {
+    const url = new URL(href, document.baseURI);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? href : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Who this record is about: name, age, sex, date of birth, MRN and, in the wide layout,
@@ -25,6 +55,15 @@ const SEX_LETTERS = { male: 'M', female: 'F', other: 'O', unknown: 'U' } as cons
  * launch says the EHR already shows a banner (`need_patient_banner: false`) it hides
  * itself, unless `always-visible` is set.
  *
+ * Unless `no-allergies` is set, it also shows the allergy alert: "2 life-threatening
+ * allergies · Penicillin" in the danger colour, with an icon; "NKA" / "NKDA" when no
+ * allergies are known; "No allergies recorded"; and, when the allergies could not be
+ * loaded, "Allergies unavailable" (never "NKA"). Allergies load beside the patient, so
+ * they never delay the name. The alert is a link to `allergies-href` (e.g. `#allergies`,
+ * the id of an `<ehr-allergy-list>`, which then gets focus), else a button firing
+ * `ehr-patient-banner-allergies`. It is a polite live region: the result is announced once
+ * when it arrives after the name.
+ *
  * Patient data is text only: names and values from the server are escaped by Lit; a
  * photo is shown only when it is inline image data or on the FHIR server's own origin.
  *
@@ -33,6 +72,8 @@ const SEX_LETTERS = { male: 'M', female: 'F', other: 'O', unknown: 'U' } as cons
  *
  * @summary The patient's identity at the top of a record.
  *
+ * @fires ehr-patient-banner-allergies - {PatientBannerAllergiesEvent} The user activated the allergy alert (no `allergies-href`); `event.summary`.
+ *
  * @csspart base - The banner's frame, in every state.
  * @csspart avatar - The photo, initials or silhouette.
  * @csspart name - The patient's name.
@@ -40,6 +81,7 @@ const SEX_LETTERS = { male: 'M', female: 'F', other: 'O', unknown: 'U' } as cons
  * @csspart identifiers - The identifier list (MRN first).
  * @csspart contact - Phone, email, address and language (wide layout).
  * @csspart badge - Each status badge (deceased, inactive record).
+ * @csspart allergies - The allergy alert (a link or a button, or text while loading).
  * @csspart retry-button - The Retry button of the error state.
  *
  * @cssprop --ehr-patient-banner-background - Background. Default: `--ehr-color-surface`.
@@ -56,6 +98,8 @@ const SEX_LETTERS = { male: 'M', female: 'F', other: 'O', unknown: 'U' } as cons
  * @cssprop --ehr-patient-banner-padding - Inner spacing. Default: 0.75rem 1rem wide, 0.375rem 0.75rem compact.
  * @cssprop --ehr-patient-banner-badge-color - Deceased badge text and border. Default: `--ehr-color-danger`.
  * @cssprop --ehr-patient-banner-badge-background - Deceased badge background. Default: `--ehr-color-danger-surface`.
+ * @cssprop --ehr-patient-banner-alert-color - Life-threatening allergy alert text and border. Default: `--ehr-color-danger`.
+ * @cssprop --ehr-patient-banner-alert-background - Its background. Default: `--ehr-color-danger-surface`.
  * @cssprop --ehr-color-scheme - Global: `light dark` (default: follow `prefers-color-scheme`), `light` or `dark`.
  */
 export class PatientBannerElement extends LitElement {
@@ -73,6 +117,15 @@ export class PatientBannerElement extends LitElement {
   /** Show the banner even when the SMART launch says the EHR already shows one (`need_patient_banner: false`). */
   @property({ type: Boolean, attribute: 'always-visible' }) alwaysVisible = false;
 
+  /** Leave out the allergy alert (and do not load allergies). */
+  @property({ type: Boolean, attribute: 'no-allergies' }) noAllergies = false;
+
+  /** Where the allergy alert links to, e.g. `#allergies`. Without it the alert is a button firing `ehr-patient-banner-allergies`. */
+  @property({ attribute: 'allergies-href' }) allergiesHref?: string;
+
+  /** AllergyIntolerance resources given directly (with `.patient`): nothing is loaded for the alert. */
+  @property({ attribute: false }) allergies?: readonly Resource[];
+
   /** The FHIR source to read from; provided by the enclosing `<ehr-context>`, or set directly. */
   @consume({ context: sourceContext, subscribe: true })
   @property({ attribute: false })
@@ -86,6 +139,7 @@ export class PatientBannerElement extends LitElement {
   @state() private failedPhoto?: string;
 
   private hiddenByLaunchContext = false;
+  private allergyMemo?: { readonly input: unknown; readonly output: AllergySummary };
 
   private readonly patientTask = new Task(this, {
     task: async ([source, patientId, skip], { signal }) => {
@@ -93,6 +147,15 @@ export class PatientBannerElement extends LitElement {
       return source.read<Patient>('Patient', patientId, { signal });
     },
     args: () => [this.source, this.targetPatientId, this.patient != null || this.suppressed] as const,
+  });
+
+  // Its own task, started with the patient's: the name never waits for the allergies.
+  private readonly allergyTask = new Task(this, {
+    task: async ([source, patientId, skip], { signal }) => {
+      if (skip || !source || !patientId) return initialState;
+      return loadAllergies(source, patientId, { signal });
+    },
+    args: () => [this.source, this.allergyPatientId, this.noAllergies || this.suppressed || this.allergies != null] as const,
   });
 
   protected override willUpdate(): void {
@@ -117,12 +180,52 @@ export class PatientBannerElement extends LitElement {
     return this.patientId || this.source?.patientId || undefined;
   }
 
+  /**
+   * Whose allergies the alert loads: the patient shown. With a `.patient` given directly,
+   * only when it is the patient the source would read: another server's patient with the
+   * same id is another person, and their allergies must not be shown under this name.
+   */
+  private get allergyPatientId(): string | undefined {
+    if (this.patient != null) return this.patient.id && this.patient.id === this.targetPatientId ? this.patient.id : undefined;
+    return this.targetPatientId;
+  }
+
+  private summarizeAllergies(data: AllergyData | readonly Resource[]): AllergySummary {
+    if (this.allergyMemo?.input === data) return this.allergyMemo.output;
+    const output = Array.isArray(data)
+      ? summarizeAllergies(data as readonly Resource[], { locale: this.locale })
+      : summarizeAllergies((data as AllergyData).allergies, { included: (data as AllergyData).included, locale: this.locale });
+    this.allergyMemo = { input: data, output };
+    return output;
+  }
+
   private get locale(): string | undefined {
     return this.closest('[lang]')?.getAttribute('lang') || undefined;
   }
 
   private handleRetry(): void {
     void this.reload();
+  }
+
+  private handleAllergiesClick(summary: AllergySummary | undefined): void {
+    this.dispatchEvent(new PatientBannerAllergiesEvent(summary));
+  }
+
+  private handleAllergiesLinkClick(event: MouseEvent): void {
+    // A link to an <ehr-allergy-list> on this page: the browser scrolls to it, and the list
+    // takes keyboard focus so the next Tab continues from there.
+    const href = (event.currentTarget as HTMLAnchorElement).getAttribute('href') ?? '';
+    if (!href.startsWith('#') || href.length < 2) return;
+    let id = href.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch {
+      // keep it as written
+    }
+    const root = this.getRootNode() as Document | ShadowRoot;
+    const target = root.getElementById?.(id) ?? document.getElementById(id);
+    const focusList = (target as { focusList?: unknown } | null)?.focusList;
+    if (typeof focusList === 'function') focusList.call(target);
   }
 
   private handlePhotoError(event: Event): void {
@@ -193,6 +296,67 @@ export class PatientBannerElement extends LitElement {
           >Deceased${view.deceased.date ? html` <span>${view.deceased.date.display}</span>` : nothing}</span
         >`
       : nothing}${view.active ? nothing : html`<span part="badge" class="badge inactive">Inactive record</span>`}`;
+  }
+
+  /** The allergy alert: what to show for the allergies' state, as a link or a button. */
+  private renderAllergies() {
+    if (this.noAllergies) return nothing;
+    let summary: AllergySummary | undefined;
+    let content: TemplateResult;
+    let tone = 'muted';
+    if (this.allergies != null) {
+      summary = this.summarizeAllergies(this.allergies);
+    } else if (this.allergyPatientId === undefined || !this.source) {
+      return nothing; // a patient given directly with no allergies: nothing to say, rather than something wrong
+    } else if (this.allergyTask.status === TaskStatus.ERROR) {
+      summary = undefined;
+    } else if (this.allergyTask.status === TaskStatus.COMPLETE && this.allergyTask.value) {
+      summary = this.summarizeAllergies(this.allergyTask.value);
+    } else {
+      return html`<span class="allergy-slot" aria-live="polite"
+        ><span part="allergies" class="allergies pending" aria-busy="true"
+          ><span class="bone line allergy-bone"></span><span class="visually-hidden">Loading allergies</span></span
+        ></span
+      >`;
+    }
+
+    if (!summary) {
+      content = html`Allergies unavailable`;
+    } else if (summary.lifeThreatening.length > 0) {
+      const count = summary.lifeThreatening.length;
+      tone = 'danger';
+      content = html`${WARNING_ICON}<span>${count === 1 ? 'Life-threatening allergy' : `${count} life-threatening allergies`}</span
+        ><span aria-hidden="true"> · </span><span class="visually-hidden">: </span><span class="substance">${summary.lifeThreatening[0]!.substance}</span>`;
+    } else if (summary.active.length > 0) {
+      const count = summary.active.length;
+      const names = summary.active.slice(0, 2).map((view) => view.substance);
+      const more = count - names.length;
+      tone = 'caution';
+      content = html`<span>${count === 1 ? '1 allergy' : `${count} allergies`}</span><span aria-hidden="true"> · </span
+        ><span class="visually-hidden">: </span><span class="substance">${names.join(', ')}${more > 0 ? ` +${more}` : ''}</span>`;
+    } else if (summary.status === 'no-known-allergies') {
+      const scopes = summary.noKnownScopes;
+      const abbreviation = scopes.length === 1 ? NO_KNOWN_ABBREVIATIONS[scopes[0]!] : undefined;
+      tone = 'known';
+      content = abbreviation
+        ? html`<span>${abbreviation}</span><span class="visually-hidden"> (${summary.noKnownLabel?.toLowerCase()})</span>`
+        : html`${summary.noKnownLabel}`;
+    } else if (summary.status === 'none-recorded') {
+      content = html`No allergies recorded`;
+    } else {
+      content = html`No active allergies`;
+    }
+
+    const href = safeHref(this.allergiesHref);
+    const control = href
+      ? html`<a part="allergies" class="allergies ${tone}" href=${href} @click=${this.handleAllergiesLinkClick}>${content}</a>`
+      : html`<button part="allergies" class="allergies ${tone}" type="button" @click=${() => this.handleAllergiesClick(summary)}>${content}</button>`;
+    return html`<span class="allergy-slot" aria-live="polite">${control}</span>`;
+  }
+
+  private renderAllergyLine() {
+    const alert = this.renderAllergies();
+    return alert === nothing ? nothing : html`<p class="allergy-line">${alert}</p>`;
   }
 
   private renderAge(view: PatientView) {
@@ -277,7 +441,7 @@ export class PatientBannerElement extends LitElement {
               ${this.renderBirthDate(view)}
             </ul>`
           : nothing}
-        ${this.renderIdentifiers(view.mrn ? [view.mrn] : [])} ${this.renderBadges(view)}
+        ${this.renderIdentifiers(view.mrn ? [view.mrn] : [])} ${this.renderBadges(view)} ${this.renderAllergies()}
       </div>`;
     }
     return html`<div part="base" class="base wide" role="region" aria-label=${label}>
@@ -287,6 +451,7 @@ export class PatientBannerElement extends LitElement {
           <span part="name" class="name">${view.name}</span>
           ${this.renderPreferredName(view)} ${this.renderBadges(view)}
         </p>
+        ${this.renderAllergyLine()}
         ${view.age || view.gender || view.birthDate
           ? html`<ul part="details" class="details" role="list">
               ${this.renderAge(view)} ${view.gender ? html`<li>${view.gender.label}</li>` : nothing} ${this.renderBirthDate(view)}

@@ -1,6 +1,7 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
 import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { FhirSource, SearchProgress } from '@ehr-elements/core';
+import type { ContextStatus } from '../context/source-context.js';
 
 /** What a data-driven element offers the controller: where to read, and data given directly. */
 export interface PatientDataHost extends ReactiveControllerHost, HTMLElement {
@@ -8,6 +9,12 @@ export interface PatientDataHost extends ReactiveControllerHost, HTMLElement {
   source?: FhirSource;
   /** Another patient than the one in context (`patient-id` attribute). */
   patientId?: string;
+  /**
+   * The enclosing `<ehr-context>`'s status (consumed from `contextStatusContext`), when the
+   * element consumes it: while a SMART launch completes there is no source yet, which is
+   * loading, not "no patient"; when it failed, `<ehr-context>` shows the error itself.
+   */
+  contextStatus?: ContextStatus;
 }
 
 export interface PatientDataLoadOptions {
@@ -95,6 +102,8 @@ export class PatientDataController<T> implements ReactiveController {
   render(renderers: PatientDataRenderers<T>): TemplateResult | typeof nothing {
     const direct = this.options.direct?.();
     if (direct !== undefined) return renderers.complete(direct);
+    if (!this.host.source && this.host.contextStatus === 'launching') return renderers.pending(undefined);
+    if (!this.host.source && this.host.contextStatus === 'error') return nothing;
     if (!this.host.source || !this.patientId) return renderers.noPatient();
     return (
       this.task.render({

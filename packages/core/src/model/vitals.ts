@@ -1,0 +1,657 @@
+import { formatFhirDate, fhirDateInstant, parseFhirDate, type ParsedFhirDate } from '../format/fhir-date.js';
+import { resolveLocale } from '../format/locale.js';
+import { conceptText, isObject, objects, text, type JsonObject } from './read.js';
+import { basicUnitConverter, isFastPathUnit, unitCodeFromText, type UnitConverter, type UnitDimension } from './units.js';
+import {
+  VITAL_CODE_INDEX,
+  VITAL_DEFINITIONS,
+  VITAL_KINDS,
+  type BloodPressureMeasure,
+  type VitalCode,
+  type VitalKind,
+} from './vitals-codes.js';
+
+export { VITAL_CODES, VITAL_DEFINITIONS, VITAL_KINDS, vitalSignCodes } from './vitals-codes.js';
+export type { BloodPressureMeasure, VitalCode, VitalCodeRole, VitalDefinition, VitalKind } from './vitals-codes.js';
+
+/** `metric` (default): kg, cm, °C. `us`: lb, in, °F. */
+export type VitalUnitSystem = 'metric' | 'us';
+
+/** An abnormal flag, from the Observation's interpretation or, when it has none, from its reference range. */
+export interface VitalFlag {
+  /** `H`, `HH`, `L`, `LL`, `A` or `AA` (v3-ObservationInterpretation). */
+  readonly code: 'H' | 'HH' | 'L' | 'LL' | 'A' | 'AA';
+  /** "High", "Critically high", "Low", "Critically low", "Abnormal", "Critically abnormal". */
+  readonly label: string;
+  /** Where the flag came from: the record's own interpretation, or a comparison with its reference range. */
+  readonly source: 'interpretation' | 'range';
+}
+
+/** One measured value of a reading (blood pressure has two), in the series' display unit. */
+export interface VitalValue {
+  /** The value in the display unit; null is a gap (data absent, not recorded, not convertible): never 0. */
+  readonly value: number | null;
+  /** `<`, `<=`, `>=` or `>` when the record gives the value as a bound (Quantity.comparator). */
+  readonly comparator?: string;
+  /** The value as recorded, when its unit is not the display unit. */
+  readonly original?: { readonly value: number; readonly unit: string };
+  /** Why there is no value: the dataAbsentReason's text ("Unknown"), "Not recorded", or a unit problem. */
+  readonly absent?: string;
+  readonly flag?: VitalFlag;
+  /** The reference range, in the display unit. */
+  readonly range?: { readonly low?: number; readonly high?: number };
+}
+
+/** One reading: a single Observation, or a systolic and a diastolic Observation paired. */
+export interface VitalReading {
+  /** Unique within its series: the resource id, or both ids of a paired blood pressure. */
+  readonly key: string;
+  /** The Observation ids this reading came from. */
+  readonly resourceIds: readonly string[];
+  /**
+   * Where the reading sits on a time axis, in epoch milliseconds: the moment of a dateTime
+   * with a zone; a time without a zone and a date without a time are read in the viewer's
+   * zone (a date at noon, so it stays on its day); NaN when the reading has no date.
+   */
+  readonly time: number;
+  /** The clinical date as recorded (effective[x], else issued); partial dates stay partial. */
+  readonly date?: string;
+  /** Which element `date` came from. */
+  readonly dateSource?: 'effective' | 'issued';
+  /** Values in the order of the series' measures (blood pressure: systolic, diastolic). */
+  readonly values: readonly VitalValue[];
+  /** Who took it (the first performer's display), when the record says. */
+  readonly performer?: string;
+  /** The encounter reference, when there is one. */
+  readonly encounter?: string;
+  /** What was measured, as the record names it ("Oral temperature"), when it is more specific than the series. */
+  readonly codeText?: string;
+  /** Observation.status when it is not final (preliminary, amended, corrected, unknown, registered). */
+  readonly status?: string;
+}
+
+export interface VitalMeasure {
+  readonly key: 'value' | BloodPressureMeasure;
+  /** "Systolic", "Diastolic", or the vital's label. */
+  readonly label: string;
+}
+
+export interface VitalSeries {
+  readonly kind: VitalKind;
+  /** "Blood pressure". */
+  readonly label: string;
+  /** The UCUM code every value is shown in. */
+  readonly unit: string;
+  /** The unit for people: "mmHg", "°C", "kg", "bpm". */
+  readonly unitLabel: string;
+  /** Fraction digits shown for values of this unit. */
+  readonly decimals: number;
+  readonly measures: readonly VitalMeasure[];
+  /** Readings with a date, oldest first. */
+  readonly readings: readonly VitalReading[];
+  /** Readings without any date: listed, never placed on a time axis. */
+  readonly undated: readonly VitalReading[];
+  /** The newest dated reading that has a value. */
+  readonly latest?: VitalReading;
+}
+
+export interface VitalsView {
+  /** One series per vital with at least one reading, in clinical reading order (BP, HR, RR, temperature, SpO2, weight, height, BMI, head circumference). */
+  readonly series: readonly VitalSeries[];
+  /**
+   * Unit pairs the converter could not handle (with {@link basicUnitConverter}: any pair
+   * off the fast paths). Their values are gaps until the view is built again with a UCUM
+   * converter (`loadUnitConverter()`).
+   */
+  readonly pendingConversions: readonly { readonly from: string; readonly to: string }[];
+  /** Observations of vitals left out as entered-in-error or cancelled. */
+  readonly excluded: number;
+}
+
+export interface VitalsViewOptions {
+  /** `metric` (default) or `us`. */
+  readonly units?: VitalUnitSystem;
+  /** A UCUM display unit per vital, overriding `units` (e.g. `{ weight: 'g' }` on a neonatal ward). */
+  readonly displayUnits?: Partial<Record<VitalKind, string>>;
+  /** Converts values to the display units. Default {@link basicUnitConverter} (no UCUM load). */
+  readonly converter?: UnitConverter;
+  /** The vitals to build (default all). */
+  readonly kinds?: readonly VitalKind[];
+}
+
+const LOINC = 'http://loinc.org';
+const UCUM = 'http://unitsofmeasure.org';
+
+interface UnitDisplay {
+  readonly label: string;
+  readonly decimals: number;
+}
+
+const UNIT_DISPLAY: Record<string, UnitDisplay> = {
+  'mm[Hg]': { label: 'mmHg', decimals: 0 },
+  '/min': { label: '/min', decimals: 0 },
+  Cel: { label: '°C', decimals: 1 },
+  '[degF]': { label: '°F', decimals: 1 },
+  K: { label: 'K', decimals: 2 },
+  '%': { label: '%', decimals: 0 },
+  kg: { label: 'kg', decimals: 1 },
+  g: { label: 'g', decimals: 0 },
+  '[lb_av]': { label: 'lb', decimals: 1 },
+  '[oz_av]': { label: 'oz', decimals: 1 },
+  cm: { label: 'cm', decimals: 1 },
+  mm: { label: 'mm', decimals: 0 },
+  m: { label: 'm', decimals: 2 },
+  '[in_i]': { label: 'in', decimals: 1 },
+  '[ft_i]': { label: 'ft', decimals: 2 },
+  'kg/m2': { label: 'kg/m²', decimals: 1 },
+};
+
+// v3-ObservationInterpretation codes that flag a value (N, normal, flags nothing).
+const FLAGS: Record<string, Pick<VitalFlag, 'code' | 'label'>> = {
+  H: { code: 'H', label: 'High' },
+  HU: { code: 'H', label: 'High' },
+  HH: { code: 'HH', label: 'Critically high' },
+  L: { code: 'L', label: 'Low' },
+  LU: { code: 'L', label: 'Low' },
+  LL: { code: 'LL', label: 'Critically low' },
+  A: { code: 'A', label: 'Abnormal' },
+  AA: { code: 'AA', label: 'Critically abnormal' },
+};
+
+// data-absent-reason codes, for a dataAbsentReason with no text or display.
+const ABSENT_REASONS: Record<string, string> = {
+  unknown: 'Unknown',
+  'asked-unknown': 'Asked but unknown',
+  'temp-unknown': 'Temporarily unknown',
+  'not-asked': 'Not asked',
+  'asked-declined': 'Declined',
+  masked: 'Masked',
+  'not-applicable': 'Not applicable',
+  unsupported: 'Not supported',
+  'as-text': 'Recorded as text',
+  error: 'Error',
+  'not-a-number': 'Not a number',
+  'negative-infinity': 'Negative infinity',
+  'positive-infinity': 'Positive infinity',
+  'not-performed': 'Not performed',
+  'not-permitted': 'Not permitted',
+};
+
+/** The UCUM unit a vital is shown in, under `options` (`displayUnits`, else `units`). */
+export function vitalDisplayUnit(kind: VitalKind, options: Pick<VitalsViewOptions, 'units' | 'displayUnits'> = {}): string {
+  const chosen = text(options.displayUnits?.[kind]);
+  if (chosen) return chosen;
+  const definition = VITAL_DEFINITIONS[kind];
+  return options.units === 'us' ? definition.usUnit : definition.metricUnit;
+}
+
+/** The unit for people ("°F", "lb", "bpm") and the fraction digits shown for it. */
+export function vitalUnitDisplay(kind: VitalKind, unit: string): UnitDisplay {
+  if (kind === 'hr' && unit === '/min') return { label: 'bpm', decimals: 0 };
+  return UNIT_DISPLAY[unit] ?? { label: unit, decimals: 2 };
+}
+
+/**
+ * The vital a FHIR Observation records, by LOINC code (never by position or text), with
+ * the table entry that matched; undefined for anything else. A blood pressure panel wins
+ * over a component code listed beside it.
+ */
+export function vitalCodeOf(observation: unknown): VitalCode | undefined {
+  if (!isObject(observation) || observation.resourceType !== 'Observation') return undefined;
+  return codeOf(observation.code, observation.category);
+}
+
+function codeOf(concept: unknown, category: unknown): VitalCode | undefined {
+  if (!isObject(concept)) return undefined;
+  let found: VitalCode | undefined;
+  for (const coding of objects(concept.coding)) {
+    // LOINC codes are kept when the system is missing too: some feeds leave it out.
+    if (coding.system !== undefined && coding.system !== LOINC) continue;
+    const code = typeof coding.code === 'string' ? VITAL_CODE_INDEX.get(coding.code.trim()) : undefined;
+    if (!code) continue;
+    if (code.alsoLaboratory && !isVitalSignsOrUncategorised(category)) continue;
+    if (code.is.role === 'bp-panel') return code;
+    found ??= code;
+  }
+  return found;
+}
+
+function isVitalSignsOrUncategorised(category: unknown): boolean {
+  const concepts = objects(category);
+  if (concepts.length === 0) return true;
+  return concepts.some((concept) => objects(concept.coding).some((coding) => coding.code === 'vital-signs'));
+}
+
+/**
+ * Vital signs over time, from FHIR R4 Observations (US Core vital signs profiles), for a
+ * chart and a table. Pure and total: any element may be missing or malformed and a view
+ * still comes back; it never throws.
+ *
+ * - Vitals are found by LOINC code (the table in vitals-codes.ts), with or without the
+ *   vital-signs category; other resources are ignored.
+ * - Blood pressure is one series of paired readings: from a panel (85354-9, 55284-4,
+ *   35094-2) whose components are matched by CODE, never by position, or from separate
+ *   systolic and diastolic Observations paired by effective time and encounter.
+ *   A panel with no components but `hasMember` is a grouper: its members are the readings.
+ * - FHIR R4 Observation.status: `entered-in-error` (never valid) and `cancelled` (never
+ *   completed) are left out. Resources repeated with the same id are counted once.
+ * - A dataAbsentReason, a missing component, a value that is not a Quantity or a unit that
+ *   cannot be read makes a GAP (value null, with the reason), never a zero.
+ * - Units: `Quantity.code` (UCUM), else the unit text where it is unambiguous for the
+ *   vital ("lbs", "°F", "beats/minute"); values are converted to the display unit with
+ *   `options.converter`.
+ * - Reference ranges and interpretation flags are carried; without an interpretation, a
+ *   value outside its reference range is flagged from the range.
+ */
+export function toVitalsView(resources: unknown, options: VitalsViewOptions = {}): VitalsView {
+  const converter = options.converter ?? basicUnitConverter;
+  const kinds = new Set(options.kinds ?? VITAL_KINDS);
+  const pending = new Map<string, { from: string; to: string }>();
+  const context: BuildContext = { converter, pending };
+
+  // Later copies of a resource (same id) replace earlier ones, as a server's update would.
+  const byId = new Map<string, JsonObject>();
+  const anonymous: JsonObject[] = [];
+  for (const resource of Array.isArray(resources) ? resources : []) {
+    if (!isObject(resource) || resource.resourceType !== 'Observation') continue;
+    const id = text(resource.id);
+    if (id) byId.set(id, resource);
+    else anonymous.push(resource);
+  }
+
+  const readings = new Map<VitalKind, VitalReading[]>();
+  const add = (kind: VitalKind, reading: VitalReading) => {
+    const list = readings.get(kind);
+    if (list) list.push(reading);
+    else readings.set(kind, [reading]);
+  };
+  const parts: BloodPressurePart[] = [];
+  let excluded = 0;
+  let index = 0;
+
+  for (const observation of [...byId.values(), ...anonymous]) {
+    index += 1;
+    const code = codeOf(observation.code, observation.category);
+    if (!code) continue;
+    const kind: VitalKind = code.is.role === 'value' ? code.is.kind : 'bp';
+    if (!kinds.has(kind)) continue;
+    if (observation.status === 'entered-in-error' || observation.status === 'cancelled') {
+      excluded += 1;
+      continue;
+    }
+    const id = text(observation.id) ?? `#${index}`;
+    const unit = vitalDisplayUnit(kind, options);
+    const target: Target = { unit, label: vitalUnitDisplay(kind, unit).label, dimension: VITAL_DEFINITIONS[kind].dimension };
+    const base = readingBase(observation, id, code);
+
+    if (code.is.role === 'value') {
+      add(kind, { ...base, values: [measure(observation, observation, target, context)] });
+    } else if (code.is.role === 'bp-part') {
+      parts.push({ measure: code.is.measure, base, value: measure(observation, observation, target, context) });
+    } else {
+      const components = objects(observation.component);
+      const matched = { systolic: undefined as JsonObject | undefined, diastolic: undefined as JsonObject | undefined };
+      for (const component of components) {
+        const role = codeOf(component.code, undefined)?.is;
+        if (role?.role === 'bp-part') matched[role.measure] ??= component;
+      }
+      // A panel that only groups separate systolic and diastolic Observations (hasMember) is
+      // not a reading: its members are.
+      if (components.length === 0 && objects(observation.hasMember).length > 0 && observation.dataAbsentReason === undefined) continue;
+      const half = (component: JsonObject | undefined): VitalValue =>
+        component
+          ? measure(component, observation, target, context)
+          : { value: null, absent: absentReason(observation.dataAbsentReason) ?? 'Not recorded' };
+      add('bp', { ...base, values: [half(matched.systolic), half(matched.diastolic)] });
+    }
+  }
+
+  for (const reading of pairBloodPressure(parts)) add('bp', reading);
+
+  const series: VitalSeries[] = [];
+  for (const kind of VITAL_KINDS) {
+    const list = readings.get(kind);
+    if (!list || !kinds.has(kind)) continue;
+    const unit = vitalDisplayUnit(kind, options);
+    const display = vitalUnitDisplay(kind, unit);
+    // Weights in kg: 0.1 kg for children and adults, 0.01 kg (10 g) for babies.
+    const decimals = unit === 'kg' && !list.some((reading) => reading.values.some((value) => value.value !== null && value.value >= 10)) ? 2 : display.decimals;
+    const dated = list.filter((reading) => !Number.isNaN(reading.time)).sort(byTime);
+    const undated = list.filter((reading) => Number.isNaN(reading.time));
+    let latest: VitalReading | undefined;
+    for (let i = dated.length - 1; i >= 0 && !latest; i--) {
+      if (dated[i]!.values.some((value) => value.value !== null)) latest = dated[i];
+    }
+    const label = VITAL_DEFINITIONS[kind].label;
+    series.push({
+      kind,
+      label,
+      unit,
+      unitLabel: display.label,
+      decimals,
+      measures:
+        kind === 'bp'
+          ? [
+              { key: 'systolic', label: 'Systolic' },
+              { key: 'diastolic', label: 'Diastolic' },
+            ]
+          : [{ key: 'value', label }],
+      readings: dated,
+      undated,
+      ...(latest ? { latest } : {}),
+    });
+  }
+  return { series, pendingConversions: [...pending.values()], excluded };
+}
+
+/** Parses a `vitals` list ("bp,hr,weight"; also "blood-pressure", "temperature", "spo2" ...) into kinds, in clinical order. Unknown names are ignored. */
+export function parseVitalKinds(value: unknown): VitalKind[] {
+  if (typeof value !== 'string') return [];
+  const aliases: Record<string, VitalKind> = {
+    bp: 'bp', 'blood-pressure': 'bp', bloodpressure: 'bp',
+    hr: 'hr', 'heart-rate': 'hr', pulse: 'hr',
+    rr: 'rr', 'respiratory-rate': 'rr', resp: 'rr',
+    temp: 'temp', temperature: 'temp',
+    spo2: 'spo2', 'oxygen-saturation': 'spo2', o2sat: 'spo2', sat: 'spo2',
+    weight: 'weight', wt: 'weight',
+    height: 'height', ht: 'height', length: 'height',
+    bmi: 'bmi',
+    head: 'head', 'head-circumference': 'head', hc: 'head', ofc: 'head',
+  };
+  const wanted = new Set(
+    value
+      .split(/[\s,]+/)
+      .map((name) => aliases[name.trim().toLowerCase()])
+      .filter((kind): kind is VitalKind => kind !== undefined),
+  );
+  return VITAL_KINDS.filter((kind) => wanted.has(kind));
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A number with at most `decimals` fraction digits, in `locale` ("37.8", "1,204"). */
+export function formatVitalNumber(value: number, decimals: number, locale?: string): string {
+  const resolved = resolveLocale(locale);
+  const key = `${resolved}|${decimals}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(resolved, { maximumFractionDigits: decimals, useGrouping: false });
+    numberFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
+/** One value for people: "128", ">99", or "—" for a gap. */
+export function formatVitalValue(value: VitalValue | undefined, series: Pick<VitalSeries, 'decimals'>, locale?: string): string {
+  if (!value || value.value === null) return '—';
+  return `${value.comparator ?? ''}${formatVitalNumber(value.value, series.decimals, locale)}`;
+}
+
+/** A reading's values for people: "128/82" for blood pressure, "72" otherwise ("128/—" when one half is missing). */
+export function formatVitalReading(reading: VitalReading, series: Pick<VitalSeries, 'decimals'>, locale?: string): string {
+  return reading.values.map((value) => formatVitalValue(value, series, locale)).join('/');
+}
+
+/** A reading's date for people ("Mar 3, 2026, 9:15 AM"; partial dates stay partial); "No date" when it has none. */
+export function formatVitalDate(reading: Pick<VitalReading, 'date'>, options: { locale?: string; time?: boolean } = {}): string {
+  if (!reading.date) return 'No date';
+  return formatFhirDate(reading.date, { locale: options.locale, time: options.time ?? true }) ?? reading.date;
+}
+
+/** The flag to show for a reading: the most severe of its values' flags. */
+export function readingFlag(reading: VitalReading): VitalFlag | undefined {
+  const order = ['HH', 'LL', 'AA', 'H', 'L', 'A'];
+  let best: VitalFlag | undefined;
+  for (const value of reading.values) {
+    if (value.flag && (!best || order.indexOf(value.flag.code) < order.indexOf(best.code))) best = value.flag;
+  }
+  return best;
+}
+
+/** The readings of a series whose time is within [start, end] (inclusive), oldest first. */
+export function readingsBetween(series: Pick<VitalSeries, 'readings'>, start: number, end: number): readonly VitalReading[] {
+  const readings = series.readings;
+  const from = lowerBound(readings, start);
+  let to = from;
+  while (to < readings.length && readings[to]!.time <= end) to++;
+  return from === 0 && to === readings.length ? readings : readings.slice(from, to);
+}
+
+function lowerBound(readings: readonly VitalReading[], time: number): number {
+  let low = 0;
+  let high = readings.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (readings[middle]!.time < time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+// ---------------------------------------------------------------------------
+
+/** The unit values are shown in, and the dimension unit text is read in. */
+interface Target {
+  readonly unit: string;
+  readonly label: string;
+  readonly dimension: UnitDimension;
+}
+
+interface BuildContext {
+  readonly converter: UnitConverter;
+  readonly pending: Map<string, { from: string; to: string }>;
+}
+
+type ReadingBase = Omit<VitalReading, 'values'>;
+
+interface BloodPressurePart {
+  readonly measure: BloodPressureMeasure;
+  readonly base: ReadingBase;
+  readonly value: VitalValue;
+}
+
+function byTime(a: VitalReading, b: VitalReading): number {
+  return a.time - b.time || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+// The generic code of each vital (FHIR R4 vital signs profiles): nothing more to say about what was measured.
+const GENERIC_CODES = new Set(['8310-5', '8867-4', '9279-1', '29463-7', '8302-2', '39156-5', '9843-4', '59408-5']);
+
+function readingBase(observation: JsonObject, id: string, code: VitalCode): ReadingBase {
+  const { date, source, time } = clinicalDate(observation);
+  const performer = objects(observation.performer)
+    .map((reference) => text(reference.display))
+    .find(Boolean);
+  const encounter = isObject(observation.encounter) ? text(observation.encounter.reference) : undefined;
+  const status = typeof observation.status === 'string' && observation.status !== 'final' ? observation.status : undefined;
+  // Name the site or method when the code says more than the vital ("Oral temperature").
+  const codeText = GENERIC_CODES.has(code.code) || code.is.role !== 'value' ? undefined : (conceptText(observation.code) ?? code.display);
+  return {
+    key: id,
+    resourceIds: [id],
+    time,
+    ...(date ? { date, dateSource: source } : {}),
+    ...(performer ? { performer } : {}),
+    ...(encounter ? { encounter } : {}),
+    ...(codeText ? { codeText } : {}),
+    ...(status ? { status } : {}),
+  };
+}
+
+/** effective[x] (dateTime, Period start or end, instant), else `issued`. Never meta.lastUpdated. */
+function clinicalDate(observation: JsonObject): { date?: string; source?: 'effective' | 'issued'; time: number } {
+  const period = isObject(observation.effectivePeriod) ? observation.effectivePeriod : undefined;
+  const found = (value: unknown, source: 'effective' | 'issued') => {
+    const parsed = parseFhirDate(value);
+    return parsed ? { date: (value as string).trim(), source, time: axisTime(parsed) } : undefined;
+  };
+  return (
+    found(observation.effectiveDateTime, 'effective') ??
+    found(period?.start, 'effective') ??
+    found(period?.end, 'effective') ??
+    found(observation.effectiveInstant, 'effective') ??
+    found(observation.issued, 'issued') ?? { time: NaN }
+  );
+}
+
+function axisTime(date: ParsedFhirDate): number {
+  if (date.precision === 'time' && date.offsetMinutes !== undefined && date.year > 99) {
+    // A moment (the common case, computed without allocating Dates).
+    return Date.UTC(date.year, date.month! - 1, date.day!, date.hour!, date.minute!, date.second!, date.millisecond!) - date.offsetMinutes * 60_000;
+  }
+  const instant = fhirDateInstant(date);
+  if (instant) return instant.getTime();
+  // Partial dates sit in the middle of what they stand for; a day at local noon.
+  const month = (date.month ?? 7) - 1;
+  const day = date.day ?? (date.month === undefined ? 1 : 15);
+  const local = new Date(2000, month, day, date.precision === 'time' ? (date.hour ?? 0) : 12, date.minute ?? 0, date.second ?? 0, date.millisecond ?? 0);
+  local.setFullYear(date.year, month, day);
+  return local.getTime();
+}
+
+/** Separate systolic and diastolic Observations, paired by effective time and encounter. */
+function pairBloodPressure(parts: readonly BloodPressurePart[]): VitalReading[] {
+  const groups = new Map<string, { systolic: BloodPressurePart[]; diastolic: BloodPressurePart[] }>();
+  for (const part of parts) {
+    const when = Number.isNaN(part.base.time) ? `undated:${part.base.date ?? ''}` : String(part.base.time);
+    const key = `${when}|${part.base.encounter ?? ''}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { systolic: [], diastolic: [] }));
+    group[part.measure].push(part);
+  }
+  const missing: VitalValue = { value: null, absent: 'Not recorded' };
+  const readings: VitalReading[] = [];
+  for (const { systolic, diastolic } of groups.values()) {
+    const count = Math.max(systolic.length, diastolic.length);
+    for (let i = 0; i < count; i++) {
+      const sys = systolic[i];
+      const dia = diastolic[i];
+      const first = (sys ?? dia)!;
+      const ids = [sys?.base.key, dia?.base.key].filter((id): id is string => id !== undefined);
+      const performer = sys?.base.performer ?? dia?.base.performer;
+      readings.push({
+        ...first.base,
+        key: ids.join('+'),
+        resourceIds: ids,
+        ...(performer ? { performer } : {}),
+        values: [sys?.value ?? missing, dia?.value ?? missing],
+      });
+    }
+  }
+  return readings;
+}
+
+/** The value of an Observation or a component, in `unit`; a gap with its reason when there is none. */
+function measure(holder: JsonObject, observation: JsonObject, target: Target, context: BuildContext): VitalValue {
+  const { unit, dimension } = target;
+  const quantity = isObject(holder.valueQuantity) ? holder.valueQuantity : undefined;
+  if (!quantity || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value)) {
+    const reason = absentReason(holder.dataAbsentReason) ?? (holder === observation ? undefined : absentReason(observation.dataAbsentReason)) ?? otherValue(holder) ?? 'No value recorded';
+    return { value: null, absent: reason };
+  }
+  const recorded = quantity.value;
+  const from = unitOf(quantity, dimension);
+  const comparator = typeof quantity.comparator === 'string' && ['<', '<=', '>=', '>'].includes(quantity.comparator) ? quantity.comparator : undefined;
+  const recordedUnit = text(quantity.unit) ?? text(quantity.code) ?? '';
+  if (!from) return { value: null, absent: 'No unit recorded', original: { value: recorded, unit: recordedUnit } };
+  const converted = convert(recorded, from, unit, context);
+  if (converted === undefined) {
+    const absent = context.converter.complete ? `Unit “${recordedUnit || from}” cannot be shown in ${target.label}` : 'Converting units…';
+    return { value: null, absent, original: { value: recorded, unit: recordedUnit || from } };
+  }
+  const range = rangeOf(holder, from, unit, dimension, context);
+  const flag = flagOf(holder, observation, converted, range);
+  return {
+    value: converted,
+    ...(comparator ? { comparator } : {}),
+    ...(from !== unit ? { original: { value: recorded, unit: recordedUnit || from } } : {}),
+    ...(flag ? { flag } : {}),
+    ...(range ? { range } : {}),
+  };
+}
+
+function convert(value: number, from: string, to: string, context: BuildContext): number | undefined {
+  const result = context.converter.convert(value, from, to);
+  if (result === undefined && !context.converter.complete) context.pending.set(`${from}\u0000${to}`, { from, to });
+  return result;
+}
+
+/**
+ * The UCUM code of a Quantity, read for a vital of `dimension`: a UCUM `code` (system UCUM
+ * or none), else unit text that is unambiguous for the vital, else the code or text as
+ * written (UCUM decides). For vitals with one unit (mmHg, /min, %, kg/m2), a value with
+ * no unit at all is in that unit: the LOINC code fixes it.
+ */
+function unitOf(quantity: JsonObject, dimension: UnitDimension): string | undefined {
+  const code = text(quantity.code);
+  const system = text(quantity.system);
+  const ucumCode = code && (system === undefined || system === UCUM) ? code : undefined;
+  if (ucumCode && isFastPathUnit(ucumCode)) return ucumCode;
+  const known = unitCodeFromText(ucumCode, dimension) ?? unitCodeFromText(quantity.unit, dimension) ?? unitCodeFromText(code, dimension);
+  if (known) return known;
+  if (ucumCode) return ucumCode;
+  const written = text(quantity.unit);
+  if (written) return written;
+  const single: Partial<Record<UnitDimension, string>> = { pressure: 'mm[Hg]', rate: '/min', fraction: '%', bmi: 'kg/m2' };
+  return code === undefined ? single[dimension] : undefined;
+}
+
+function rangeOf(holder: JsonObject, from: string, unit: string, dimension: UnitDimension, context: BuildContext): VitalValue['range'] {
+  for (const range of objects(holder.referenceRange)) {
+    const bound = (quantity: unknown): number | undefined => {
+      if (!isObject(quantity) || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value)) return undefined;
+      const dimensionless = text(quantity.code) === undefined && text(quantity.unit) === undefined;
+      const boundUnit = dimensionless ? from : (unitOf(quantity, dimension) ?? from);
+      return convert(quantity.value, boundUnit, unit, context);
+    };
+    const low = bound(range.low);
+    const high = bound(range.high);
+    if (low !== undefined || high !== undefined) return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}) };
+  }
+  return undefined;
+}
+
+function flagOf(holder: JsonObject, observation: JsonObject, value: number, range: VitalValue['range']): VitalFlag | undefined {
+  // A component's own interpretation; else (blood pressure) the panel's, which applies to the whole reading.
+  const own = interpretationFlag(holder.interpretation);
+  const interpreted = own !== undefined || holder === observation ? own : interpretationFlag(observation.interpretation);
+  if (interpreted !== undefined) return interpreted ?? undefined;
+  if (!range) return undefined;
+  if (range.high !== undefined && value > range.high) return { ...FLAGS.H!, source: 'range' };
+  if (range.low !== undefined && value < range.low) return { ...FLAGS.L!, source: 'range' };
+  return undefined;
+}
+
+/** The flag of an interpretation; null when it says normal (no flag, and no range check); undefined when there is none. */
+function interpretationFlag(interpretation: unknown): VitalFlag | null | undefined {
+  let sawCode = false;
+  for (const concept of objects(interpretation)) {
+    for (const coding of objects(concept.coding)) {
+      const code = text(coding.code);
+      if (!code) continue;
+      sawCode = true;
+      const flag = FLAGS[code];
+      if (flag) return { ...flag, source: 'interpretation' };
+    }
+  }
+  return sawCode ? null : undefined;
+}
+
+function absentReason(reason: unknown): string | undefined {
+  if (!isObject(reason)) return undefined;
+  const label = conceptText(reason);
+  if (label) return label;
+  const code = objects(reason.coding)
+    .map((coding) => text(coding.code))
+    .find(Boolean);
+  return code ? (ABSENT_REASONS[code] ?? code) : 'Not recorded';
+}
+
+function otherValue(holder: JsonObject): string | undefined {
+  if (typeof holder.valueString === 'string' && text(holder.valueString)) return `Recorded as text: “${text(holder.valueString)}”`;
+  for (const key of Object.keys(holder)) {
+    if (key.startsWith('value') && key !== 'valueQuantity') return 'Not a measured value';
+  }
+  if (isObject(holder.valueQuantity)) return 'No number recorded';
+  return undefined;
+}

@@ -1,0 +1,263 @@
+import { consume } from '@lit/context';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Resource } from '@medplum/fhirtypes';
+import { loadConditions, toConditionList, type ClinicalRecords, type ConditionListView, type ConditionView, type FhirSource } from '@ehr-elements/core';
+import { contextStatusContext, sourceContext, type ContextStatus } from '../context/source-context.js';
+import { clinicalListStyles } from '../shared/clinical-list.styles.js';
+import { PatientDataController } from '../shared/patient-data-controller.js';
+import { renderEmpty, renderHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
+import { stateStyles } from '../shared/states.styles.js';
+import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
+import { styles } from './condition-list.styles.js';
+import { ConditionSelectEvent } from './events.js';
+
+// How an empty list names the category filter: "No conditions recorded on the problem list".
+const CATEGORY_PHRASES: Readonly<Record<string, string>> = {
+  'problem-list-item': 'on the problem list',
+  'encounter-diagnosis': 'as encounter diagnoses',
+  'health-concern': 'as health concerns',
+};
+
+/**
+ * The patient's conditions: active problems first, then resolved ones (collapsed),
+ * refuted ones apart and labelled; conditions entered in error are never shown (FHIR R4
+ * Condition.verificationStatus). Each shows its name, onset (a partial date stays partial,
+ * "at age 45"), how it ended, category, severity, verification status when it is not
+ * confirmed, and who recorded it. Newest onset first, unknown onset last.
+ *
+ * Reads `Condition?patient=<id>` from the source of the enclosing `<ehr-context>` (or the
+ * patient in `patient-id`), or shows Conditions given as the `.resources` property. Every
+ * state is rendered: loading (a skeleton, `aria-busy`, progress), an error with Retry
+ * (never an empty list), "No conditions recorded" (or, with a category filter, which
+ * kind of empty), and the list.
+ *
+ * @summary The patient's problem list and diagnoses.
+ *
+ * @fires ehr-condition-select - {ConditionSelectEvent} The user activated a condition (`event.resource`, `event.condition`).
+ *
+ * @csspart base - The list's frame, in every state.
+ * @csspart heading - The heading ("Conditions" and the count).
+ * @csspart group - Each group: Active and Status not recorded (open), Resolved and Refuted (collapsed `<details>`).
+ * @csspart group-summary - The summary that opens a collapsed group.
+ * @csspart list - Each group's list.
+ * @csspart item - Each condition.
+ * @csspart name - The condition's name: a button that fires `ehr-condition-select`.
+ * @csspart badge - Each label (Provisional, Refuted, Recurrence, severity...).
+ * @csspart meta - The line of details under a name.
+ * @csspart state - The loading, error and empty states.
+ * @csspart retry-button - The Retry button of the error state.
+ * @csspart notice - A note that the list is incomplete.
+ *
+ * @cssprop --ehr-condition-list-background - Background. Default: `--ehr-color-surface`.
+ * @cssprop --ehr-condition-list-color - Text colour. Default: `--ehr-color-text`.
+ * @cssprop --ehr-condition-list-muted-color - Details, counts and group titles. Default: `--ehr-color-text-muted`.
+ * @cssprop --ehr-condition-list-border - Border shorthand. Default: `1px solid` `--ehr-color-border`.
+ * @cssprop --ehr-condition-list-border-radius - Corner radius. Default: `--ehr-radius`.
+ * @cssprop --ehr-condition-list-font-family - Font. Default: `--ehr-font-family`.
+ * @cssprop --ehr-condition-list-font-size - Base font size. Default: 0.875rem.
+ * @cssprop --ehr-condition-list-padding - Inner spacing. Default: 0.75rem 1rem.
+ * @cssprop --ehr-condition-list-item-padding - Spacing of each item. Default: 0.5rem 0.
+ * @cssprop --ehr-condition-list-divider-color - Lines between items. Default: `--ehr-color-border`.
+ * @cssprop --ehr-condition-list-name-color - Condition names. Default: `--ehr-color-text`.
+ * @cssprop --ehr-condition-list-badge-color - Label text. Default: `--ehr-color-text-muted`.
+ * @cssprop --ehr-condition-list-badge-background - Label background. Default: `--ehr-color-surface-muted`.
+ * @cssprop --ehr-condition-list-warning-color - Provisional, unconfirmed and differential labels. Default: `--ehr-color-warning`.
+ * @cssprop --ehr-condition-list-warning-background - Their background. Default: `--ehr-color-warning-surface`.
+ * @cssprop --ehr-condition-list-alert-color - Recurrence, relapse and severe labels. Default: `--ehr-color-danger`.
+ * @cssprop --ehr-condition-list-alert-background - Their background. Default: `--ehr-color-danger-surface`.
+ */
+export class ConditionListElement extends LitElement {
+  static override styles = [tokens, visuallyHidden, stateStyles, clinicalListStyles, styles];
+
+  /** Conditions (and resources they reference, e.g. Practitioners) to show as given; nothing is loaded. */
+  @property({ attribute: false }) resources?: Resource[];
+
+  /** The id of a patient to show instead of the patient in context. */
+  @property({ attribute: 'patient-id' }) patientId?: string;
+
+  /**
+   * Show only these categories: codes separated by commas or spaces, any system
+   * (`problem-list-item`, `encounter-diagnosis`, `health-concern`). Default: every category.
+   */
+  @property() category?: string;
+
+  /** The level of the list's heading, 1–6 (group titles are one level below). Default 2. */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
+
+  /** Leave out the heading (the host page has its own); the list is still named "Conditions". */
+  @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
+
+  /** The FHIR source to read from; provided by the enclosing `<ehr-context>`, or set directly. */
+  @consume({ context: sourceContext, subscribe: true })
+  @property({ attribute: false })
+  source?: FhirSource;
+
+  /** Where the enclosing `<ehr-context>` stands (a SMART launch in progress is loading, not "no patient"). */
+  @consume({ context: contextStatusContext, subscribe: true })
+  @state()
+  contextStatus?: ContextStatus;
+
+  private readonly data = new PatientDataController<ClinicalRecords>(this, {
+    load: (source, patientId, options) => loadConditions(source, patientId, options),
+    direct: () => (this.resources ? { resources: this.resources, matches: this.resources.length, complete: true, failures: [], otherPatient: 0 } : undefined),
+  });
+
+  private memo?: { resources: readonly Resource[]; locale?: string; category?: string; view: ConditionListView };
+
+  /** Loads the conditions again (after an error, or to pick up changes). */
+  reload(): Promise<void> {
+    return this.data.reload();
+  }
+
+  private get locale(): string | undefined {
+    return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  }
+
+  private get categories(): string[] {
+    return (this.category ?? '')
+      .split(/[\s,]+/)
+      .map((code) => code.trim().toLowerCase())
+      .filter(Boolean);
+  }
+
+  private listView(records: ClinicalRecords): ConditionListView {
+    const locale = this.locale;
+    const category = this.category;
+    const memo = this.memo;
+    if (memo && memo.resources === records.resources && memo.locale === locale && memo.category === category) return memo.view;
+    const view = toConditionList(records.resources, { locale, categories: this.categories });
+    this.memo = { resources: records.resources, locale, category, view };
+    return view;
+  }
+
+  private handleRetry = (): void => {
+    void this.reload();
+  };
+
+  private handleSelect(condition: ConditionView): void {
+    this.dispatchEvent(new ConditionSelectEvent(condition));
+  }
+
+  private renderBadges(condition: ConditionView) {
+    const badges: TemplateResult[] = [];
+    if (condition.verification) {
+      const kind = condition.verification.code === 'refuted' ? '' : 'warning';
+      badges.push(html`<span part="badge" class="badge ${kind}">${condition.verification.label}</span>`);
+    }
+    const clinical = condition.clinicalStatus;
+    if (clinical && clinical.code !== 'active' && clinical.code !== 'resolved') {
+      const kind = clinical.code === 'recurrence' || clinical.code === 'relapse' ? 'alert' : '';
+      badges.push(html`<span part="badge" class="badge ${kind}">${clinical.label}</span>`);
+    }
+    if (condition.severity) {
+      const severe = /severe/i.test(condition.severity);
+      badges.push(
+        html`<span part="badge" class="badge ${severe ? 'alert' : ''}"><span class="visually-hidden">Severity </span>${condition.severity}</span>`,
+      );
+    }
+    return badges;
+  }
+
+  private renderMeta(condition: ConditionView) {
+    const items: (TemplateResult | string)[] = [];
+    if (condition.onset) items.push(condition.onset.kind === 'string' ? `Onset: ${condition.onset.text}` : `Onset ${condition.onset.text}`);
+    if (condition.abatement) items.push(condition.abatement.label);
+    if (condition.categories.length) {
+      items.push(html`<span class="visually-hidden">Category </span>${condition.categories.map((category) => category.label).join(', ')}`);
+    }
+    if (condition.bodySites.length) items.push(`Site: ${condition.bodySites.join(', ')}`);
+    if (condition.recorded || condition.recorder) {
+      items.push(`Recorded${condition.recorded ? ` ${condition.recorded.display}` : ''}${condition.recorder ? ` by ${condition.recorder}` : ''}`);
+    }
+    if (condition.asserter) items.push(`Asserted by ${condition.asserter}`);
+    if (items.length === 0) return nothing;
+    return html`<ul part="meta" class="meta" role="list">
+      ${items.map((item) => html`<li>${item}</li>`)}
+    </ul>`;
+  }
+
+  private renderItem(condition: ConditionView): TemplateResult {
+    return html`<li part="item" class="item ${condition.group === 'active' ? '' : 'inactive'}">
+      <div class="item-head">
+        <button part="name" class="name ${condition.nameSource === 'text' || condition.nameSource === 'display' ? '' : 'uncoded'}" type="button"
+          @click=${() => this.handleSelect(condition)}>${condition.name}</button>
+        ${this.renderBadges(condition)}
+      </div>
+      ${this.renderMeta(condition)}
+    </li>`;
+  }
+
+  private renderList(conditions: readonly ConditionView[]): TemplateResult {
+    return html`<ul part="list" class="list" role="list">
+      ${conditions.map((condition) => this.renderItem(condition))}
+    </ul>`;
+  }
+
+  private renderOpenGroup(key: string, title: string, conditions: readonly ConditionView[], emptyText?: string): TemplateResult {
+    const level = Math.min(6, clampLevel(this.headingLevel) + 1);
+    return html`<section part="group" class="group ${key}" aria-labelledby="group-${key}">
+      <div class="group-title" role="heading" aria-level=${level} id="group-${key}">
+        ${title} <span class="count">(${conditions.length})</span>
+      </div>
+      ${conditions.length ? this.renderList(conditions) : html`<p class="empty-group">${emptyText}</p>`}
+    </section>`;
+  }
+
+  private renderCollapsedGroup(key: string, title: string, conditions: readonly ConditionView[]): TemplateResult {
+    return html`<details part="group" class="group ${key}">
+      <summary part="group-summary">${title} <span class="count">(${conditions.length})</span></summary>
+      ${this.renderList(conditions)}
+    </details>`;
+  }
+
+  private renderEmptyList(view: ConditionListView): TemplateResult {
+    const categories = this.categories;
+    if (categories.length === 0) return renderEmpty('No conditions recorded');
+    const phrase = categories.length === 1 ? (CATEGORY_PHRASES[categories[0]!] ?? `in the category “${categories[0]}”`) : 'in the selected categories';
+    const others = view.filteredOut;
+    return renderEmpty(
+      `No conditions recorded ${phrase}`,
+      others > 0 ? `${others} ${others === 1 ? 'condition' : 'conditions'} in other categories ${others === 1 ? 'is' : 'are'} not shown.` : undefined,
+    );
+  }
+
+  private renderRecords(records: ClinicalRecords, view: ConditionListView): TemplateResult {
+    const notices = html`${records.complete
+      ? nothing
+      : html`<p part="notice" class="notice">This list may be incomplete: the server had more conditions than could be loaded.</p>`}${records.otherPatient > 0
+      ? html`<p part="notice" class="notice">
+          ${records.otherPatient} ${records.otherPatient === 1 ? 'record' : 'records'} the server returned for another patient ${records.otherPatient === 1 ? 'was' : 'were'} left out.
+        </p>`
+      : nothing}`;
+    if (view.count === 0) return html`${this.renderEmptyList(view)}${notices}`;
+    return html`${this.renderOpenGroup('active', 'Active', view.active, 'No active conditions')}
+    ${view.unknown.length ? this.renderOpenGroup('unknown', 'Status not recorded', view.unknown) : nothing}
+    ${view.resolved.length ? this.renderCollapsedGroup('resolved', 'Resolved', view.resolved) : nothing}
+    ${view.refuted.length ? this.renderCollapsedGroup('refuted', 'Refuted', view.refuted) : nothing} ${notices}`;
+  }
+
+  protected override render() {
+    let count: number | undefined;
+    const body = this.data.render({
+      pending: (progress) => renderLoading('Loading conditions', progress),
+      error: (error) => renderLoadError('Conditions could not be loaded.', error, this.handleRetry),
+      complete: (records) => {
+        const view = this.listView(records);
+        count = view.count;
+        return this.renderRecords(records, view);
+      },
+      noPatient: () => renderNoPatient(),
+    });
+    return html`<section part="base" class="base" aria-labelledby=${this.noHeading ? nothing : 'heading'} aria-label=${this.noHeading ? 'Conditions' : nothing}>
+      ${this.noHeading
+        ? nothing
+        : renderHeading(clampLevel(this.headingLevel), html`Conditions${count === undefined ? nothing : html` <span class="count">(${count})</span>`}`, 'heading')}
+      ${body}
+    </section>`;
+  }
+}
+
+function clampLevel(level: number): number {
+  return Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
+}

@@ -1,0 +1,7 @@
+import { css } from 'lit';
+import { clinicalListProperties } from '../shared/clinical-list.styles.js';
+
+export const styles = [
+  clinicalListProperties('medication-list'),
+  css``,
+];
