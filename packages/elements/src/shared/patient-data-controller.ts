@@ -1,6 +1,7 @@
 import { initialState, Task, TaskStatus } from '@lit/task';
-import { nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import type { FhirSource, SearchProgress } from '@ehr-elements/core';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { cacheProvenance, type CacheProvenance, type FhirSource, type SearchProgress } from '@ehr-elements/core';
+import { renderFreshness } from './state-views.js';
 import type { ContextStatus } from '../context/source-context.js';
 
 /** What a data-driven element offers the controller: where to read, and data given directly. */
@@ -52,9 +53,22 @@ export class PatientDataController<T> implements ReactiveController {
   /** Progress of the running load (pages, resources loaded, total when known). */
   progress?: SearchProgress;
 
+  /**
+   * Where the shown data came from when a caching source answered: the oldest `asOf` of the
+   * load's answers, and `offline` once a background refresh failed. Undefined when uncached.
+   */
+  freshness?: CacheProvenance;
+
   private readonly host: PatientDataHost;
   private readonly options: PatientDataOptions<T>;
   private readonly task: Task<readonly [FhirSource | undefined, string | undefined, boolean], T | undefined>;
+  /** The source whose cache events this controller listens to. */
+  private watched?: FhirSource;
+  /** Resource types the last load read, to ignore cache updates that do not concern it. */
+  private readTypes = new Set<string>();
+  /** The last value shown, kept on screen while a cache update reloads (no flicker). */
+  private shown?: T;
+  private refreshing = false;
 
   constructor(host: PatientDataHost, options: PatientDataOptions<T>) {
     this.host = host;
@@ -64,7 +78,9 @@ export class PatientDataController<T> implements ReactiveController {
       task: async ([source, patientId, direct], { signal }) => {
         if (direct || !source || !patientId) return initialState;
         this.progress = undefined;
-        return options.load(source, patientId, {
+        const types = new Set<string>();
+        const seen: CacheProvenance[] = [];
+        const value = await options.load(noteProvenance(source, types, seen), patientId, {
           signal,
           onProgress: (progress) => {
             if (signal.aborted) return;
@@ -72,12 +88,59 @@ export class PatientDataController<T> implements ReactiveController {
             host.requestUpdate();
           },
         });
+        this.readTypes = types;
+        this.freshness = oldest(seen);
+        this.shown = value;
+        this.refreshing = false;
+        return value;
       },
       args: () => [host.source, this.patientId, options.direct?.() !== undefined] as const,
     });
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    this.watch(this.host.source);
+  }
+
+  hostUpdate(): void {
+    if (this.host.source !== this.watched) this.watch(this.host.source);
+  }
+
+  hostDisconnected(): void {
+    this.watch(undefined);
+  }
+
+  /**
+   * Stale-while-revalidate: a caching source (`createCachedSource`) fires `update` when a
+   * background refresh stored different data, and `status` when the server became
+   * unreachable or reachable again. The load re-runs and gets the new data from the cache at
+   * once, while the old data stays on screen.
+   */
+  private watch(source: FhirSource | undefined): void {
+    const target = (source: FhirSource | undefined) =>
+      source && typeof (source as Partial<EventTarget>).addEventListener === 'function' ? (source as unknown as EventTarget) : undefined;
+    target(this.watched)?.removeEventListener('update', this.handleCacheUpdate);
+    target(this.watched)?.removeEventListener('status', this.handleCacheStatus);
+    this.watched = source;
+    target(source)?.addEventListener('update', this.handleCacheUpdate);
+    target(source)?.addEventListener('status', this.handleCacheStatus);
+  }
+
+  private readonly handleCacheUpdate = (event: Event): void => {
+    const type = (event as Event & { resourceType?: string }).resourceType;
+    if (this.options.direct?.() !== undefined) return;
+    if (type && this.readTypes.size > 0 && !this.readTypes.has(type)) return;
+    this.refreshing = this.shown !== undefined;
+    void this.task.run();
+  };
+
+  private readonly handleCacheStatus = (event: Event): void => {
+    const status = (event as Event & { status?: string }).status;
+    if (!this.freshness) return;
+    if (status === 'offline') this.freshness = { ...this.freshness, state: 'offline' };
+    else if (status === 'online' && this.freshness.state === 'offline') this.freshness = { ...this.freshness, state: 'fresh' };
+    this.host.requestUpdate();
+  };
 
   /** The patient whose data is shown: `patient-id`, else the patient in context. */
   get patientId(): string | undefined {
@@ -108,10 +171,60 @@ export class PatientDataController<T> implements ReactiveController {
     return (
       this.task.render({
         initial: () => renderers.pending(undefined),
-        pending: () => renderers.pending(this.progress),
-        complete: (value) => (value === undefined ? renderers.pending(undefined) : renderers.complete(value)),
+        // A reload after a cache update keeps the old data on screen until the new arrives.
+        pending: () =>
+          this.refreshing && this.shown !== undefined ? this.renderComplete(renderers, this.shown) : renderers.pending(this.progress),
+        complete: (value) => (value === undefined ? renderers.pending(undefined) : this.renderComplete(renderers, value)),
         error: (error) => renderers.error(error),
       }) ?? nothing
     );
   }
+
+  private renderComplete(renderers: PatientDataRenderers<T>, value: T): TemplateResult | typeof nothing {
+    const note = renderFreshness(this.freshness);
+    return note === nothing ? renderers.complete(value) : html`${renderers.complete(value)}${note}`;
+  }
+}
+
+/**
+ * A view of `source` that notes the resource types read and the cache provenance of each
+ * answer (`SearchResult.cache`, `cacheProvenance(resource)`), for the freshness note.
+ */
+function noteProvenance(source: FhirSource, types: Set<string>, seen: CacheProvenance[]): FhirSource {
+  const note = (type: string, provenance: CacheProvenance | undefined) => {
+    types.add(type);
+    if (provenance) seen.push(provenance);
+  };
+  return {
+    get server() {
+      return source.server;
+    },
+    get patientId() {
+      return source.patientId;
+    },
+    get launchContext() {
+      return source.launchContext;
+    },
+    get userKey() {
+      return source.userKey;
+    },
+    async read(resourceType, id, options) {
+      const resource = await source.read(resourceType, id, options);
+      note(resourceType, cacheProvenance(resource));
+      return resource;
+    },
+    async search(resourceType, params, options) {
+      const result = await source.search(resourceType, params, options);
+      note(resourceType, result.cache);
+      return result;
+    },
+  } as FhirSource;
+}
+
+/** The least fresh of several answers: the oldest `asOf`, and `offline` if any was. */
+function oldest(seen: readonly CacheProvenance[]): CacheProvenance | undefined {
+  if (seen.length === 0) return undefined;
+  const asOf = seen.map((provenance) => provenance.asOf).sort()[0]!;
+  const state = seen.some((p) => p.state === 'offline') ? 'offline' : seen.some((p) => p.state === 'revalidating') ? 'revalidating' : 'fresh';
+  return { asOf, state };
 }

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { SearchProgress } from '@ehr-elements/core';
+import type { CacheProvenance, SearchProgress } from '@ehr-elements/core';
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -58,4 +58,28 @@ export function renderNoPatient(): TemplateResult {
 export function renderHeading(level: number, content: unknown, id?: string): TemplateResult {
   const safe = Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
   return html`<div part="heading" class="heading" role="heading" aria-level=${safe} id=${id ?? nothing}>${content}</div>`;
+}
+
+const asOfFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Data older than this is labelled with its time, even while online. */
+const SHOW_AGE_AFTER_MS = 60_000;
+
+/**
+ * Where cached data stands: "Offline · showing data as of Nov 25, 2026, 10:42 AM" when the
+ * server could not be reached, "As of …" when the data shown is more than a minute old.
+ * Nothing for data just read from the server.
+ */
+export function renderFreshness(freshness: CacheProvenance | undefined, now = Date.now()): TemplateResult | typeof nothing {
+  if (!freshness) return nothing;
+  const time = Date.parse(freshness.asOf);
+  if (Number.isNaN(time)) return nothing;
+  const when = asOfFormat.format(time);
+  if (freshness.state === 'offline') {
+    return html`<p part="freshness" class="freshness offline" role="status">
+      <strong>Offline</strong> · showing data as of <time datetime=${freshness.asOf}>${when}</time>
+    </p>`;
+  }
+  if (now - time < SHOW_AGE_AFTER_MS) return nothing;
+  return html`<p part="freshness" class="freshness" role="status">As of <time datetime=${freshness.asOf}>${when}</time></p>`;
 }

@@ -46,6 +46,14 @@ export const stateStyles = css`
     color: var(--_ehr-color-text-muted);
     font-variant-numeric: tabular-nums;
   }
+  .freshness {
+    margin: 0.5rem 0 0;
+    font-size: 0.8125rem;
+    color: var(--_ehr-color-text-muted);
+  }
+  .freshness.offline strong {
+    color: var(--_ehr-color-warning);
+  }
   .heading {
     font-weight: 600;
     font-size: 1rem;
