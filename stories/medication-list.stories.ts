@@ -7,12 +7,6 @@ import { generatePatientRecord } from '../packages/sandbox/src/generator/index.j
 import { amyShaw } from './support/patients.js';
 import { stalledSource } from './support/story-sources.js';
 
-// The generator encodes document text with Node's Buffer; the browser has btoa.
-if (!('Buffer' in globalThis)) {
-  Object.assign(globalThis, {
-    Buffer: { from: (text: string) => ({ toString: () => btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('')) }) },
-  });
-}
 
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const SNOMED = 'http://snomed.info/sct';

@@ -28,21 +28,9 @@ function direct(resources: readonly Resource[], args: VitalsArgs) {
   return html`<ehr-vitals-chart .resources=${resources} units=${args.units} vitals=${args.vitals || ''} range=${args.range} view=${args.view}></ehr-vitals-chart>`;
 }
 
-// The generator base64-encodes attachments with Node's Buffer (generator/builder.ts); in a
-// browser, lend it the one call it makes until it is browser-safe.
-function lendBufferForTheGenerator(): void {
-  if ('Buffer' in globalThis) return;
-  const base64 = (text: string) => {
-    let binary = '';
-    for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-    return btoa(binary);
-  };
-  Object.defineProperty(globalThis, 'Buffer', { configurable: true, value: { from: (text: string) => ({ toString: () => base64(text) }) } });
-}
 
 /** A generated record (deterministic): its Patient and every resource, served with latency. */
 function generated(profile: string, latency: number): FhirSource {
-  lendBufferForTheGenerator();
   const record = generatePatientRecord({ seed: 7, profile });
   return new BundleSource({ resources: record.resources, patientId: record.patient.id, latency, label: 'Story record' });
 }
