@@ -15,6 +15,7 @@ import type { ImmunizationSelectEvent } from './immunization-list/events.js';
 import { VitalsChartElement } from './vitals-chart/vitals-chart.js';
 import type { VitalsChartRangeChangeEvent, VitalsChartViewChangeEvent } from './vitals-chart/events.js';
 import { TimelineElement } from './timeline/timeline.js';
+import { RecordElement } from './record/record.js';
 import type { TimelineSelectEvent } from './timeline/events.js';
 
 /**
@@ -33,6 +34,7 @@ defineOnce('ehr-medication-list', MedicationListElement);
 defineOnce('ehr-immunization-list', ImmunizationListElement);
 defineOnce('ehr-vitals-chart', VitalsChartElement);
 defineOnce('ehr-timeline', TimelineElement);
+defineOnce('ehr-record', RecordElement);
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -44,6 +46,7 @@ declare global {
     'ehr-immunization-list': ImmunizationListElement;
     'ehr-vitals-chart': VitalsChartElement;
     'ehr-timeline': TimelineElement;
+    'ehr-record': RecordElement;
   }
   interface HTMLElementEventMap {
     'ehr-context-ready': ContextReadyEvent;

@@ -18,3 +18,4 @@ export { VitalsChartElement, VITALS_TABLE_PAGE_SIZE } from './vitals-chart/vital
 export { VitalsChartRangeChangeEvent, VitalsChartViewChangeEvent, type VitalsChartView, type VitalsRange } from './vitals-chart/events.js';
 export { TimelineElement, type TimelineFilterState } from './timeline/timeline.js';
 export { TimelineSelectEvent } from './timeline/events.js';
+export { RecordElement, RECORD_SECTIONS, parseRecordSections, type RecordSection } from './record/record.js';
