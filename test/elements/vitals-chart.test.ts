@@ -171,7 +171,9 @@ describe('<ehr-vitals-chart>: loading only what is needed', () => {
   });
 
   it('shows the table and the latest values without fetching Chart.js', async () => {
-    const el = await chartOf(record(), 'view=table');
+    // view="table" from the first render: a chart view first would start loading Chart.js.
+    const el = await fixture<VitalsChartElement>(html`<ehr-vitals-chart view="table" .resources=${record()}></ehr-vitals-chart>`);
+    await el.updateComplete;
     expect(all(el, 'table')).to.have.length(4);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(requested('chart.js')).to.equal(false);
