@@ -5,10 +5,10 @@ export const styles = css`
     display: block;
     container-type: inline-size;
     --_gap: var(--ehr-record-gap, 1rem);
-    --_section-background: var(--ehr-record-section-background, var(--_ehr-color-surface));
-    --_section-border: var(--ehr-record-section-border, 1px solid var(--_ehr-color-border));
-    --_section-padding: var(--ehr-record-section-padding, 0.75rem 1rem);
-    --_columns-from: var(--ehr-record-columns-from, 60rem);
+    /* Each element frames itself; a section adds no frame unless the page asks for one. */
+    --_section-background: var(--ehr-record-section-background, transparent);
+    --_section-border: var(--ehr-record-section-border, none);
+    --_section-padding: var(--ehr-record-section-padding, 0);
     color-scheme: var(--_ehr-color-scheme);
     font-family: var(--_ehr-font-family);
     color: var(--_ehr-color-text);
@@ -36,6 +36,9 @@ export const styles = css`
     gap: var(--_gap);
     align-content: start;
     min-width: 0;
+  }
+  section:empty {
+    display: none;
   }
   section {
     background: var(--_section-background);

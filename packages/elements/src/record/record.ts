@@ -47,9 +47,9 @@ export function parseRecordSections(value: string | null | undefined): RecordSec
  * @csspart section - Each section's frame (also `section-<name>`, e.g. `section-allergies`).
  *
  * @cssprop --ehr-record-gap - Space between sections. Default: 1rem.
- * @cssprop --ehr-record-section-background - Section background. Default: `--ehr-color-surface`.
- * @cssprop --ehr-record-section-border - Section border. Default: `1px solid` `--ehr-color-border`.
- * @cssprop --ehr-record-section-padding - Section padding. Default: 0.75rem 1rem.
+ * @cssprop --ehr-record-section-background - Section background. Default: transparent (each element frames itself).
+ * @cssprop --ehr-record-section-border - Section border. Default: none.
+ * @cssprop --ehr-record-section-padding - Section padding. Default: 0.
  */
 export class RecordElement extends LitElement {
   static override styles = [tokens, styles];
