@@ -208,7 +208,10 @@ const ran = new Set(results.map((result) => result.case));
 const merged: ResultsFile = {
   date,
   machine,
-  results: [...(previous?.results ?? []).filter((result) => !ran.has(result.case)), ...results].sort((a, b) => a.case.localeCompare(b.case)),
+  // Cases whose file is gone are dropped.
+  results: [...(previous?.results ?? []).filter((result) => !ran.has(result.case) && allCases.includes(result.case)), ...results].sort((a, b) =>
+    a.case.localeCompare(b.case),
+  ),
 };
 writeFileSync(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
 

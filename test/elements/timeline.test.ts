@@ -1,21 +1,16 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { nothing } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import type { Resource } from '@medplum/fhirtypes';
 import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
 import '../../packages/elements/src/define.js';
 import type { TimelineElement, TimelineSelectEvent } from '../../packages/elements/src/index.js';
 import { BundleSource } from '../../packages/core/src/source/bundle-source.js';
+import { generatePatientRecord } from '../../packages/sandbox/src/generator/index.js';
 import { OpenServerSource } from '../../packages/core/src/source/open-server-source.js';
 import { FhirError, type FhirSource, type SearchOptions, type SearchParams } from '../../packages/core/src/source/fhir-source.js';
 
-// The generator encodes document text with Node's Buffer (packages/sandbox/src/generator/builder.ts);
-// in the browser, a minimal stand-in does the same with btoa.
-if (!('Buffer' in globalThis)) {
-  Object.assign(globalThis, {
-    Buffer: { from: (text: string) => ({ toString: () => btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('')) }) },
-  });
-}
-const { generatePatientRecord } = await import('../../packages/sandbox/src/generator/index.js');
+
 
 const LAB = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }];
 const HIGH = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'H' }] }];
@@ -80,11 +75,9 @@ async function rendered(el: TimelineElement, count = 1): Promise<void> {
 
 async function timelineIn(source: FhirSource, attributes: { groupBy?: string; kinds?: string } = {}): Promise<TimelineElement> {
   const context = await fixture(html`<ehr-context .source=${source}>
-    <ehr-timeline group-by=${attributes.groupBy ?? 'date'} kinds=${attributes.kinds ?? ''}></ehr-timeline>
+    <ehr-timeline group-by=${attributes.groupBy ?? 'date'} kinds=${attributes.kinds ?? nothing}></ehr-timeline>
   </ehr-context>`);
-  const el = context.querySelector('ehr-timeline')!;
-  if (!attributes.kinds) el.removeAttribute('kinds');
-  return el;
+  return context.querySelector('ehr-timeline')!;
 }
 
 /** A BundleSource whose searches of some types fail until `heal()`: the server fault a test must control. */
@@ -430,5 +423,57 @@ describe('<ehr-timeline>: loading', () => {
     const el = await timelineIn(source);
     expect(shadow(el).querySelector('[aria-busy="true"]')).to.exist;
     await expect(el).to.be.accessible();
+  });
+});
+
+describe('<ehr-timeline>: stories', () => {
+  // Each story renders the state it is named after (stories/timeline.stories.ts).
+  const args = { groupBy: 'date', headingLevel: 2, observations: 'notable', noFilters: false, latency: 0 };
+  type StoryLike = { args?: Partial<typeof args>; render?: (args: never) => unknown };
+  async function renderStory(story: StoryLike, render: (args: never) => unknown): Promise<TimelineElement> {
+    // One story on screen at a time: a virtual list below the viewport rightly renders no rows.
+    fixtureCleanup();
+    const host = await fixture(html`<div>${(story.render ?? render)({ ...args, ...story.args } as never)}</div>`);
+    return host.querySelector('ehr-timeline')!;
+  }
+
+  it('renders every state it names', async () => {
+    const stories = await import('../../stories/timeline.stories.js');
+    const render = stories.default.render as unknown as (args: never) => unknown;
+
+    const populated = await renderStory(stories.Populated as StoryLike, render);
+    await rendered(populated, 5);
+    expect(alerts(populated)).to.deep.equal([]);
+
+    const byEncounter = await renderStory(stories.GroupedByEncounter as StoryLike, render);
+    await waitUntil(() => shadow(byEncounter).querySelector('[part~="group-header"].encounter'), 'encounter groups', { timeout: 5000 });
+
+    const filtered = await renderStory(stories.Filtered as StoryLike, render);
+    await rendered(filtered);
+    expect(summary(filtered)).to.match(/^Showing \d+ of [\d,]+ events$/);
+
+    const pending = await renderStory({ ...(stories.PendingWithProgress as StoryLike), args: { latency: 20 } }, render);
+    expect(shadow(pending).querySelector('[aria-busy="true"]')).to.exist;
+    await waitUntil(() => /[\d,]+ of [\d,]+ loaded/.test(text(shadow(pending))), 'progress', { timeout: 5000 });
+
+    const partial = await renderStory(stories.PartialFailure as StoryLike, render);
+    await rendered(partial);
+    expect(alerts(partial)).to.have.length(2);
+    expect(alerts(partial)[0]).to.match(/^Procedures could not be loaded/);
+
+    const failed = await renderStory(stories.ErrorState as StoryLike, render);
+    await waitUntil(() => alerts(failed).length === 1, 'the error', { timeout: 5000 });
+    expect(alerts(failed)[0]).to.match(/^The timeline could not be loaded/);
+
+    const empty = await renderStory(stories.Empty as StoryLike, render);
+    await waitUntil(() => text(shadow(empty)).includes('No events recorded'), 'the empty state', { timeout: 5000 });
+
+    const noMatches = await renderStory(stories.NoMatches as StoryLike, render);
+    await waitUntil(() => text(shadow(noMatches)).includes('No events match the filters.'), 'the no-match state', { timeout: 5000 });
+
+    const large = await renderStory(stories.Large as StoryLike, render);
+    await rendered(large, 5);
+    expect(Number(summary(large).replace(/\D/g, ''))).to.be.greaterThan(19_900);
+    expect(listItems(large).length).to.be.lessThan(300);
   });
 });

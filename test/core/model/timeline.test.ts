@@ -39,6 +39,7 @@ function lab(id: string, extra: Record<string, unknown> = {}): Record<string, un
 }
 
 const flagged = (code: string) => ({ interpretation: [{ coding: [{ system: INTERPRETATION, code }] }] });
+const socialHistoryLike = (id: string) => ({ resourceType: 'Observation', id, status: 'final', code: { text: id }, effectiveDateTime: '2024-01-01' });
 
 describe('buildTimeline: each resource type', () => {
   it('Encounter: period, type as title, class, participant and service provider', () => {
@@ -263,6 +264,31 @@ describe('buildTimeline: each resource type', () => {
     expect(event.flag).to.deep.equal({ code: 'L', label: 'Low', critical: false, source: 'interpretation' });
     const issued = one(lab('p', { ...flagged('H'), effectiveDateTime: undefined, issued: '2024-03-02T10:00:00Z' }));
     expect([issued.dateLabel, issued.start?.value]).to.deep.equal(['Issued', '2024-03-02T10:00:00Z']);
+  });
+
+  it('Observation values for people: UCUM units written as people write them, a blood pressure panel as systolic/diastolic', () => {
+    const temperature = one({ ...socialHistoryLike('t'), valueQuantity: { value: 38.4, unit: 'Cel', code: 'Cel' } }, { observations: 'all' });
+    expect(temperature.detail).to.equal('38.4 °C');
+    const pressure = one(
+      {
+        ...socialHistoryLike('bp'),
+        code: { text: 'Blood pressure' },
+        component: [
+          { code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 128, unit: 'mm[Hg]' } },
+          { code: { coding: [{ system: 'http://loinc.org', code: '8462-4' }] }, valueQuantity: { value: 82, unit: 'mm[Hg]' } },
+        ],
+      },
+      { observations: 'all' },
+    );
+    expect(pressure.detail).to.equal('128/82 mmHg');
+  });
+
+  it('an active prescription is routine (no badge); a stopped one is notable', () => {
+    const request = (id: string, status: string) => ({ resourceType: 'MedicationRequest', id, status, medicationCodeableConcept: { text: 'Metformin' }, authoredOn: '2024-01-01' });
+    expect(one(request('a', 'active')).status).to.deep.equal({ code: 'active', label: 'Active', notable: false });
+    expect(one(request('s', 'stopped')).status).to.deep.equal({ code: 'stopped', label: 'Stopped', notable: true });
+    // A condition's "Active" says it is ongoing: shown.
+    expect(one({ resourceType: 'Condition', id: 'c', clinicalStatus: { coding: [{ code: 'active' }] }, onsetDateTime: '2020' }).status?.notable).to.equal(true);
   });
 
   it('titles fall back from code.text to a coding display to a code, then name the kind', () => {

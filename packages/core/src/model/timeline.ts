@@ -363,6 +363,8 @@ const STATUS_LABELS: Readonly<Record<string, string>> = {
 
 // The outcome most records have: shown in the details, not as a badge.
 const ROUTINE_STATUSES = new Set(['finished', 'completed', 'final', 'current', 'confirmed']);
+// A prescription or medication statement that is active is the usual case too: no badge on every current medicine.
+const ROUTINE_MEDICATION_STATUSES = new Set([...ROUTINE_STATUSES, 'active']);
 // One status object per code: 20,000 "final" results share one.
 const plainStatuses = new Map<string, TimelineStatus>();
 
@@ -370,13 +372,15 @@ function statusLabel(code: string): string {
   return STATUS_LABELS[code] ?? code.charAt(0).toUpperCase() + code.slice(1).replace(/-/g, ' ');
 }
 
-function plainStatus(value: unknown): TimelineStatus | undefined {
+function plainStatus(value: unknown, routine: ReadonlySet<string> = ROUTINE_STATUSES): TimelineStatus | undefined {
   const code = str(value);
   if (!code) return undefined;
-  let status = plainStatuses.get(code);
+  const notable = !routine.has(code);
+  const cacheKey = notable ? code : `${code}|routine`;
+  let status = plainStatuses.get(cacheKey);
   if (!status) {
-    status = Object.freeze({ code, label: statusLabel(code), notable: !ROUTINE_STATUSES.has(code) });
-    if (plainStatuses.size < 200) plainStatuses.set(code, status);
+    status = Object.freeze({ code, label: statusLabel(code), notable });
+    if (plainStatuses.size < 200) plainStatuses.set(cacheKey, status);
   }
   return status;
 }
@@ -410,20 +414,73 @@ function enteredInError(resource: JsonObject, resourceType: string): boolean {
   return false;
 }
 
-/** A Quantity, CodeableConcept, string, boolean or integer value as text. */
+// UCUM codes servers put in Quantity.unit, the human-readable slot, as people write them.
+const UNIT_DISPLAY: Readonly<Record<string, string>> = {
+  Cel: '°C',
+  '[degF]': '°F',
+  'mm[Hg]': 'mmHg',
+  '[lb_av]': 'lb',
+  '[oz_av]': 'oz',
+  '[in_i]': 'in',
+  '[ft_i]': 'ft',
+  'kg/m2': 'kg/m²',
+  '{beats}/min': '/min',
+  '{beat}/min': '/min',
+  '{breaths}/min': '/min',
+  '{breath}/min': '/min',
+  '10*3/uL': '× 10³/µL',
+  '10*6/uL': '× 10⁶/µL',
+  '10*9/L': '× 10⁹/L',
+  '10*12/L': '× 10¹²/L',
+  uL: 'µL',
+  ug: 'µg',
+  'ug/L': 'µg/L',
+  'ug/dL': 'µg/dL',
+  'umol/L': 'µmol/L',
+  'u[IU]/mL': 'µIU/mL',
+};
+
+/** A Quantity as text: "9.1 g/dL", "36.6 °C", "<5 mg/L". */
+function quantityText(quantity: unknown): string | undefined {
+  if (!isObject(quantity) || typeof quantity.value !== 'number') return undefined;
+  const written = str(quantity.unit) ?? str(quantity.code);
+  const unit = written ? (UNIT_DISPLAY[written] ?? written) : undefined;
+  const comparator = str(quantity.comparator) ?? '';
+  return unit ? `${comparator}${quantity.value} ${unit}` : `${comparator}${quantity.value}`;
+}
+
+// LOINC systolic and diastolic blood pressure: a panel shown as "128/82 mmHg".
+const SYSTOLIC = '8480-6';
+const DIASTOLIC = '8462-4';
+
+/** An Observation's value[x] as text; for a panel (blood pressure), its components. */
 function valueText(resource: JsonObject): string | undefined {
-  const quantity = resource.valueQuantity;
-  if (isObject(quantity) && typeof quantity.value === 'number') {
-    const unit = str(quantity.unit) ?? str(quantity.code);
-    const comparator = str(quantity.comparator) ?? '';
-    return unit ? `${comparator}${quantity.value} ${unit}` : `${comparator}${quantity.value}`;
-  }
+  const quantity = quantityText(resource.valueQuantity);
+  if (quantity) return quantity;
   if (resource.valueCodeableConcept !== undefined) return conceptTitle(resource.valueCodeableConcept);
   const string = str(resource.valueString);
   if (string) return string;
   if (typeof resource.valueBoolean === 'boolean') return resource.valueBoolean ? 'Yes' : 'No';
   if (typeof resource.valueInteger === 'number') return String(resource.valueInteger);
-  return undefined;
+  const components = objects(resource.component);
+  if (components.length === 0) return undefined;
+  const systolic = components.find((component) => hasCode(component.code, SYSTOLIC));
+  const diastolic = components.find((component) => hasCode(component.code, DIASTOLIC));
+  const high = isObject(systolic?.valueQuantity) ? systolic.valueQuantity : undefined;
+  const low = isObject(diastolic?.valueQuantity) ? diastolic.valueQuantity : undefined;
+  if (high && low && typeof high.value === 'number' && typeof low.value === 'number') {
+    const unit = str(high.unit) ?? str(high.code);
+    return `${high.value}/${low.value}${unit ? ` ${UNIT_DISPLAY[unit] ?? unit}` : ''}`;
+  }
+  const parts = components
+    .slice(0, 4)
+    .map((component) => {
+      const value = valueText(component);
+      const name = conceptTitle(component.code);
+      return value ? (name ? `${name} ${value}` : value) : undefined;
+    })
+    .filter((part): part is string => part !== undefined);
+  return parts.length ? parts.join(', ') : undefined;
 }
 
 /** An Age (R4 onsetAge, performedAge...) as text: "Age 45 years". */
@@ -818,7 +875,7 @@ const DESCRIBERS: Readonly<Record<string, Describer>> = {
     description.detail = objects(resource.dosageInstruction)
       .map((dosage) => str(dosage.text))
       .find(Boolean);
-    description.status = plainStatus(resource.status);
+    description.status = plainStatus(resource.status, ROUTINE_MEDICATION_STATUSES);
     addActors(description, context, resource.requester);
     addActors(description, context, resource.performer);
   },
@@ -828,7 +885,7 @@ const DESCRIBERS: Readonly<Record<string, Describer>> = {
     description.detail = objects(resource.dosage)
       .map((dosage) => str(dosage.text))
       .find(Boolean);
-    description.status = plainStatus(resource.status);
+    description.status = plainStatus(resource.status, ROUTINE_MEDICATION_STATUSES);
     const source = isObject(resource.informationSource) ? resource.informationSource : undefined;
     if (source && !str(source.display) && referencesType(source, 'Patient', context)) description.performer = 'Reported by the patient';
     else addActors(description, context, source);

@@ -191,6 +191,7 @@ function inputDay(value: string | undefined, edge: 'from' | 'to'): string {
  * @cssprop --ehr-timeline-document-color - Kind colour of documents.
  * @cssprop --ehr-timeline-allergy-color - Kind colour of allergies.
  * @cssprop --ehr-timeline-observation-color - Kind colour of observations.
+ * @cssprop --ehr-color-scheme - Global: `light dark` (default: follow `prefers-color-scheme`), `light` or `dark`.
  */
 export class TimelineElement extends LitElement {
   static override styles = [tokens, visuallyHidden, stateStyles, styles];
@@ -268,7 +269,8 @@ export class TimelineElement extends LitElement {
   /** Whether the list is scrolled away from its top (read in scroll events, when layout is fresh). */
   private listScrolled = false;
   private searchWarmup?: { readonly timeline: Timeline; next: number; handle?: number };
-  private retryAbort?: AbortController;
+  /** Aborts the retries of the current load when a new load replaces it, or the element leaves the page. */
+  private retryAbort = new AbortController();
 
   // -------------------------------------------------------------------------
   // Lifecycle
@@ -292,7 +294,7 @@ export class TimelineElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.cancelSearchWarmup();
-    this.retryAbort?.abort();
+    this.abortRetries();
   }
 
   // -------------------------------------------------------------------------
@@ -302,7 +304,7 @@ export class TimelineElement extends LitElement {
   reload(): Promise<void> {
     this.retried = undefined;
     this.retrying = new Set();
-    this.retryAbort?.abort();
+    this.abortRetries();
     return this.data.reload();
   }
 
@@ -316,15 +318,13 @@ export class TimelineElement extends LitElement {
     if (types.length === 0) return;
     const taskValue = this.data.value;
     this.retrying = new Set([...this.retrying, ...types]);
-    const abort = new AbortController();
-    this.retryAbort?.signal.addEventListener('abort', () => abort.abort(), { once: true });
-    this.retryAbort = abort;
+    const signal = this.retryAbort.signal;
     let merged: TimelineLoad;
     try {
-      const again = await loadTimeline(source, patientId, { signal: abort.signal, kinds: this.kinds, observations: this.observations, resourceTypes: types });
+      const again = await loadTimeline(source, patientId, { signal, kinds: this.kinds, observations: this.observations, resourceTypes: types });
       merged = mergeTimelineLoads(this.currentLoad ?? base, again);
     } catch (error) {
-      if (abort.signal.aborted) return;
+      if (signal.aborted) return;
       // Every type retried failed again: keep their new error.
       const failed = base.results
         .filter((result) => types.includes(result.resourceType))
@@ -340,6 +340,11 @@ export class TimelineElement extends LitElement {
   /** Clears every filter (kinds, dates, text). */
   clearFilters(): void {
     this.filter = {};
+  }
+
+  private abortRetries(): void {
+    this.retryAbort.abort();
+    this.retryAbort = new AbortController();
   }
 
   // -------------------------------------------------------------------------
@@ -433,10 +438,12 @@ export class TimelineElement extends LitElement {
   }
 
   private formatDate(date: TimelineDate): string {
-    let text = this.dateTexts.get(date.value);
+    const locale = this.locale;
+    const key = `${locale ?? ''}|${date.value}`;
+    let text = this.dateTexts.get(key);
     if (text === undefined) {
-      text = formatFhirDate(date.parsed, { locale: this.locale }) ?? date.value;
-      this.dateTexts.set(date.value, text);
+      text = formatFhirDate(date.parsed, { locale }) ?? date.value;
+      this.dateTexts.set(key, text);
     }
     return text;
   }
@@ -652,7 +659,7 @@ export class TimelineElement extends LitElement {
           <button
             part="retry-button"
             type="button"
-            aria-label=${`Retry ${label.toLowerCase()}`}
+            aria-label=${`${busy ? 'Retrying' : 'Retry'} ${label.toLowerCase()}`}
             ?disabled=${busy}
             @click=${() => this.handleRetryType(failure.resourceType)}
           >
@@ -819,7 +826,7 @@ export class TimelineElement extends LitElement {
     </div>`;
   }
 
-  private renderList(rows: readonly Row[], timeline: Timeline): TemplateResult {
+  private renderList(rows: readonly Row[], timeline: Timeline, filtered: TimelineFilterResult): TemplateResult {
     const valid = this.activeIndex >= 0 && this.activeIndex < rows.length && this.isFocusable(rows[this.activeIndex]);
     this.tabStop = valid ? this.activeIndex : this.focusableFrom(rows, 0, 1);
     const size = rows.length;
@@ -828,7 +835,9 @@ export class TimelineElement extends LitElement {
       part="list"
       class="list"
       role="list"
-      aria-label=${`${this.heading}: ${eventCount(timeline.events.length)}`}
+      aria-label=${isEmptyTimelineFilter(this.filter)
+        ? `${this.heading}: ${eventCount(timeline.events.length)}`
+        : `${this.heading}: ${numberFormat.format(filtered.events.length)} of ${eventCount(timeline.events.length)}`}
       @click=${this.handleListClick}
       @keydown=${this.handleListKeyDown}
       @focusin=${this.handleListFocusIn}
@@ -862,7 +871,7 @@ export class TimelineElement extends LitElement {
     const rows = this.rowsOf(filtered, timeline);
     const list =
       rows.length > 0
-        ? this.renderList(rows, timeline)
+        ? this.renderList(rows, timeline, filtered)
         : html`<div part="state" class="state empty no-match" role="status">
             <p><strong>No events match the filters.</strong></p>
             <button part="clear-button" class="clear" type="button" @click=${this.handleClearFilters}>Clear filters</button>
