@@ -51,7 +51,7 @@ export async function startStack(options: SandboxOptions = {}): Promise<Stack> {
     browser,
     async close() {
       await browser.close();
-      await sandbox.close();
+      if (sandbox.server.listening) await sandbox.close();
       await vite.close();
     },
   };
