@@ -217,4 +217,15 @@ writeFileSync(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
 
 printTable(results);
 console.log(`\n${machine.browser}, ${machine.cpu} x${machine.cores}, load ${machine.loadAverage.join(' ')}. Wrote ${resultsFile} in ${round((Date.now() - started) / 1000)} s.`);
+
+// Bundle sizes (scripts/bench-size.ts, bench/sizes.json) after a full run; `npm run bench:size` alone.
+if (positionals.length === 0) {
+  try {
+    const { reportSizes } = await import('./bench-size.js');
+    await reportSizes();
+  } catch (error) {
+    failed = true;
+    console.error(`\nBundle sizes: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 process.exit(failed ? 1 : 0);

@@ -297,7 +297,9 @@ describe('<ehr-allergy-list>: pending and error', () => {
 
   it('Retry loads again and then shows the allergies', async () => {
     const source = new RecordingSource(new BundleSource({ resources: [patient, penicillin] }));
-    source.failures.push(new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 }));
+    // One load asks twice when the first try fails: with `_include` for the recorders, then without.
+    const failure = new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 });
+    source.failures.push(failure, failure);
     const el = await listIn(source);
     await waitUntil(() => part(el, 'retry-button'), 'no Retry');
     part(el, 'retry-button')!.click();

@@ -17,6 +17,8 @@ import type { VitalsChartRangeChangeEvent, VitalsChartViewChangeEvent } from './
 import { TimelineElement } from './timeline/timeline.js';
 import { RecordElement } from './record/record.js';
 import type { TimelineSelectEvent } from './timeline/events.js';
+import { LabResultsElement } from './lab-results/lab-results.js';
+import type { LabResultsSelectEvent } from './lab-results/events.js';
 
 /**
  * Defines `tag` unless the page already has it: a second copy of this package, or a host
@@ -35,6 +37,7 @@ defineOnce('ehr-immunization-list', ImmunizationListElement);
 defineOnce('ehr-vitals-chart', VitalsChartElement);
 defineOnce('ehr-timeline', TimelineElement);
 defineOnce('ehr-record', RecordElement);
+defineOnce('ehr-lab-results', LabResultsElement);
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -47,6 +50,7 @@ declare global {
     'ehr-vitals-chart': VitalsChartElement;
     'ehr-timeline': TimelineElement;
     'ehr-record': RecordElement;
+    'ehr-lab-results': LabResultsElement;
   }
   interface HTMLElementEventMap {
     'ehr-context-ready': ContextReadyEvent;
@@ -59,5 +63,6 @@ declare global {
     'ehr-vitals-chart-range-change': VitalsChartRangeChangeEvent;
     'ehr-vitals-chart-view-change': VitalsChartViewChangeEvent;
     'ehr-timeline-select': TimelineSelectEvent;
+    'ehr-lab-results-select': LabResultsSelectEvent;
   }
 }

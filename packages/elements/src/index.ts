@@ -19,3 +19,5 @@ export { VitalsChartRangeChangeEvent, VitalsChartViewChangeEvent, type VitalsCha
 export { TimelineElement, type TimelineFilterState } from './timeline/timeline.js';
 export { TimelineSelectEvent } from './timeline/events.js';
 export { RecordElement, RECORD_SECTIONS, parseRecordSections, type RecordSection } from './record/record.js';
+export { LabResultsElement, LAB_PANELS_PAGE_SIZE } from './lab-results/lab-results.js';
+export { LabResultsSelectEvent } from './lab-results/events.js';

@@ -1,3 +1,4 @@
+import { searchWithOptionalInclude } from './optional-include.js';
 import type { AllergyIntolerance, Resource } from '@medplum/fhirtypes';
 import type { FhirSource, SearchProgress, SearchResult } from '../source/fhir-source.js';
 
@@ -48,19 +49,17 @@ export function allergySearchParams(patientId: string, includeParticipants = fal
  */
 export async function loadAllergies(source: FhirSource, patientId: string, options: LoadAllergiesOptions = {}): Promise<AllergyData> {
   const { signal, onProgress } = options;
-  let result: SearchResult<AllergyIntolerance>;
-  if (options.includeParticipants) {
-    try {
-      result = await source.search<AllergyIntolerance>('AllergyIntolerance', allergySearchParams(patientId, true), { signal, onProgress });
-    } catch (error) {
-      // A strict server rejects an `_include` it does not support with a 400: the list
-      // still matters more than the recorders' names, so ask again without it.
-      if (statusOf(error) !== 400 || signal?.aborted) throw error;
-      result = await source.search<AllergyIntolerance>('AllergyIntolerance', allergySearchParams(patientId), { signal, onProgress });
-    }
-  } else {
-    result = await source.search<AllergyIntolerance>('AllergyIntolerance', allergySearchParams(patientId), { signal, onProgress });
-  }
+  // The recorders' and asserters' names are a nicety: a server that refuses the `_include`,
+  // or is unreachable while the plain search is cached, still gets the list shown.
+  const result: SearchResult<AllergyIntolerance> = options.includeParticipants
+    ? await searchWithOptionalInclude<AllergyIntolerance>(
+        source,
+        'AllergyIntolerance',
+        allergySearchParams(patientId),
+        { _include: ['AllergyIntolerance:recorder', 'AllergyIntolerance:asserter'] },
+        { signal, onProgress },
+      )
+    : await source.search<AllergyIntolerance>('AllergyIntolerance', allergySearchParams(patientId), { signal, onProgress });
 
   const allergies: AllergyIntolerance[] = [];
   const included: Resource[] = [...(Array.isArray(result.included) ? result.included : [])];
@@ -111,7 +110,3 @@ export function isAboutAnotherPatient(resource: { patient?: { reference?: unknow
   return id !== patientId && decoded !== patientId;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-  return typeof status === 'number' ? status : undefined;
-}

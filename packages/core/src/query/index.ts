@@ -8,3 +8,4 @@ export { CLINICAL_PAGE_SIZE, loadConditions, type ClinicalQueryFailure, type Cli
 export { loadMedications } from './medication.js';
 export { loadImmunizations } from './immunization.js';
 export { loadVitals, VITALS_PAGE_LIMIT, VITALS_PAGE_SIZE, type LoadVitalsOptions, type VitalsResult } from './vitals.js';
+export { LAB_PAGE_LIMIT, LAB_REPORT_PAGE_SIZE, LAB_RESULT_PAGE_SIZE, labSearches, loadLabs } from './labs.js';

@@ -1,3 +1,4 @@
+import { searchWithOptionalInclude } from './optional-include.js';
 import type { Medication, MedicationRequest, MedicationStatement, Resource } from '@medplum/fhirtypes';
 import { referenceKey } from '../model/codeable.js';
 import { unresolvedMedicationReferences } from '../model/medication.js';
@@ -36,14 +37,9 @@ export async function loadMedications(source: FhirSource, patientId: string, opt
   const search = async <T extends Resource>(resourceType: 'MedicationRequest' | 'MedicationStatement') => {
     const params = { patient: patientId, _count: CLINICAL_PAGE_SIZE };
     const searchOptions = { signal, onProgress: report(resourceType) };
-    try {
-      return await source.search<T>(resourceType, { ...params, _include: `${resourceType}:medication` }, searchOptions);
-    } catch (error) {
-      // A strict server rejects an `_include` it does not support (HTTP 400): the list matters
-      // more than one request saved, so ask again without it and read the Medications after.
-      if (statusOf(error) !== 400 || signal?.aborted) throw error;
-      return source.search<T>(resourceType, params, searchOptions);
-    }
+    // US Core requires `_include=<Type>:medication`; a server without it still gets its list
+    // read, and the Medications are read after.
+    return searchWithOptionalInclude<T>(source, resourceType, params, { _include: `${resourceType}:medication` }, searchOptions);
   };
 
   const settled = await Promise.allSettled([search<MedicationRequest>('MedicationRequest'), search<MedicationStatement>('MedicationStatement')]);
@@ -136,10 +132,6 @@ function combine(updates: (SearchProgress | undefined)[]): SearchProgress {
   };
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-  return typeof status === 'number' ? status : undefined;
-}
 
 function kindOf(error: unknown): string | undefined {
   // By shape, not instanceof: a page may hold two copies of core's FhirError class.

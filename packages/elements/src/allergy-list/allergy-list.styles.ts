@@ -1,38 +1,16 @@
 import { css } from 'lit';
+import { frameProperties, frameStyles } from '../shared/frame.styles.js';
 
 export const styles = css`
+  ${frameProperties('allergy-list')}
+  ${frameStyles}
+
   :host {
-    display: block;
-    --_background: var(--ehr-allergy-list-background, var(--_ehr-color-surface));
-    --_color: var(--ehr-allergy-list-color, var(--_ehr-color-text));
-    --_muted-color: var(--ehr-allergy-list-muted-color, var(--_ehr-color-text-muted));
-    --_border: var(--ehr-allergy-list-border, 1px solid var(--_ehr-color-border));
-    --_border-radius: var(--ehr-allergy-list-border-radius, var(--_ehr-radius));
-    --_font-family: var(--ehr-allergy-list-font-family, var(--_ehr-font-family));
-    --_font-size: var(--ehr-allergy-list-font-size, 0.875rem);
-    --_padding: var(--ehr-allergy-list-padding, 0.75rem 1rem);
     --_item-gap: var(--ehr-allergy-list-item-gap, 0.5rem);
     --_danger-color: var(--ehr-allergy-list-danger-color, var(--_ehr-color-danger));
     --_danger-background: var(--ehr-allergy-list-danger-background, var(--_ehr-color-danger-surface));
     --_caution-color: var(--ehr-allergy-list-caution-color, var(--_ehr-color-warning));
     --_caution-background: var(--ehr-allergy-list-caution-background, var(--_ehr-color-warning-surface));
-  }
-
-  :host([hidden]) {
-    display: none !important;
-  }
-
-  .base {
-    color-scheme: var(--_ehr-color-scheme);
-    box-sizing: border-box;
-    padding: var(--_padding);
-    border: var(--_border);
-    border-radius: var(--_border-radius);
-    background: var(--_background);
-    color: var(--_color);
-    font-family: var(--_font-family);
-    font-size: var(--_font-size);
-    line-height: 1.45;
   }
 
   .base:focus {
@@ -42,10 +20,6 @@ export const styles = css`
   .base:focus-visible {
     outline: 2px solid var(--_ehr-color-focus);
     outline-offset: 2px;
-  }
-
-  p {
-    margin: 0;
   }
 
   .count {

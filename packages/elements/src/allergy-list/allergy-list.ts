@@ -13,7 +13,7 @@ import {
 } from '@ehr-elements/core';
 import { contextStatusContext, sourceContext, type ContextStatus } from '../context/source-context.js';
 import { PatientDataController } from '../shared/patient-data-controller.js';
-import { renderEmpty, renderHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
+import { renderEmpty, renderListHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
 import { styles } from './allergy-list.styles.js';
@@ -180,11 +180,7 @@ export class AllergyListElement extends LitElement {
 
   private renderHeadingFor(summary: AllergySummary | undefined) {
     const count = summary && summary.status === 'allergies' ? summary.active.length : undefined;
-    return renderHeading(
-      this.headingLevel,
-      html`Allergies${count === undefined ? nothing : html` <span class="count">(${count})</span>`}`,
-      'heading',
-    );
+    return renderListHeading(this.headingLevel, 'Allergies', count);
   }
 
   private renderBadges(view: AllergyView, index: number) {

@@ -1,12 +1,11 @@
-import { consume } from '@lit/context';
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { Resource } from '@medplum/fhirtypes';
 import { loadConditions, toConditionList, type ClinicalRecords, type ConditionListView, type ConditionView, type FhirSource } from '@ehr-elements/core';
-import { contextStatusContext, sourceContext, type ContextStatus } from '../context/source-context.js';
 import { clinicalListStyles } from '../shared/clinical-list.styles.js';
-import { PatientDataController } from '../shared/patient-data-controller.js';
-import { renderEmpty, renderHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
+import type { PatientDataLoadOptions } from '../shared/patient-data-controller.js';
+import { PatientListElement } from '../shared/patient-list-element.js';
+import { renderEmpty } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
 import { styles } from './condition-list.styles.js';
@@ -67,14 +66,8 @@ const CATEGORY_PHRASES: Readonly<Record<string, string>> = {
  * @cssprop --ehr-condition-list-alert-color - Recurrence, relapse and severe labels. Default: `--ehr-color-danger`.
  * @cssprop --ehr-condition-list-alert-background - Their background. Default: `--ehr-color-danger-surface`.
  */
-export class ConditionListElement extends LitElement {
+export class ConditionListElement extends PatientListElement<ConditionListView, ConditionView> {
   static override styles = [tokens, visuallyHidden, stateStyles, clinicalListStyles, styles];
-
-  /** Conditions (and resources they reference, e.g. Practitioners) to show as given; nothing is loaded. */
-  @property({ attribute: false }) resources?: Resource[];
-
-  /** The id of a patient to show instead of the patient in context. */
-  @property({ attribute: 'patient-id' }) patientId?: string;
 
   /**
    * Show only these categories: codes separated by commas or spaces, any system
@@ -82,37 +75,7 @@ export class ConditionListElement extends LitElement {
    */
   @property() category?: string;
 
-  /** The level of the list's heading, 1–6 (group titles are one level below). Default 2. */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
-
-  /** Leave out the heading (the host page has its own); the list is still named "Conditions". */
-  @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
-
-  /** The FHIR source to read from; provided by the enclosing `<ehr-context>`, or set directly. */
-  @consume({ context: sourceContext, subscribe: true })
-  @property({ attribute: false })
-  source?: FhirSource;
-
-  /** Where the enclosing `<ehr-context>` stands (a SMART launch in progress is loading, not "no patient"). */
-  @consume({ context: contextStatusContext, subscribe: true })
-  @state()
-  contextStatus?: ContextStatus;
-
-  private readonly data = new PatientDataController<ClinicalRecords>(this, {
-    load: (source, patientId, options) => loadConditions(source, patientId, options),
-    direct: () => (this.resources ? { resources: this.resources, matches: this.resources.length, complete: true, failures: [], otherPatient: 0 } : undefined),
-  });
-
-  private memo?: { resources: readonly Resource[]; locale?: string; category?: string; view: ConditionListView };
-
-  /** Loads the conditions again (after an error, or to pick up changes). */
-  reload(): Promise<void> {
-    return this.data.reload();
-  }
-
-  private get locale(): string | undefined {
-    return this.closest('[lang]')?.getAttribute('lang') || undefined;
-  }
+  protected readonly listName = 'Conditions';
 
   private get categories(): string[] {
     return (this.category ?? '')
@@ -121,19 +84,17 @@ export class ConditionListElement extends LitElement {
       .filter(Boolean);
   }
 
-  private listView(records: ClinicalRecords): ConditionListView {
-    const locale = this.locale;
-    const category = this.category;
-    const memo = this.memo;
-    if (memo && memo.resources === records.resources && memo.locale === locale && memo.category === category) return memo.view;
-    const view = toConditionList(records.resources, { locale, categories: this.categories });
-    this.memo = { resources: records.resources, locale, category, view };
-    return view;
+  protected loadRecords(source: FhirSource, patientId: string, options: PatientDataLoadOptions): Promise<ClinicalRecords> {
+    return loadConditions(source, patientId, options);
   }
 
-  private handleRetry = (): void => {
-    void this.reload();
-  };
+  protected toView(resources: readonly Resource[], locale: string | undefined): ConditionListView {
+    return toConditionList(resources, { locale, categories: this.categories });
+  }
+
+  protected override viewKey(): unknown {
+    return this.category;
+  }
 
   private handleSelect(condition: ConditionView): void {
     this.dispatchEvent(new ConditionSelectEvent(condition));
@@ -177,7 +138,7 @@ export class ConditionListElement extends LitElement {
     </ul>`;
   }
 
-  private renderItem(condition: ConditionView): TemplateResult {
+  protected renderItem(condition: ConditionView): TemplateResult {
     return html`<li part="item" class="item ${condition.group === 'active' ? '' : 'inactive'}">
       <div class="item-head">
         <button part="name" class="name ${condition.nameSource === 'text' || condition.nameSource === 'display' ? '' : 'uncoded'}" type="button"
@@ -186,29 +147,6 @@ export class ConditionListElement extends LitElement {
       </div>
       ${this.renderMeta(condition)}
     </li>`;
-  }
-
-  private renderList(conditions: readonly ConditionView[]): TemplateResult {
-    return html`<ul part="list" class="list" role="list">
-      ${conditions.map((condition) => this.renderItem(condition))}
-    </ul>`;
-  }
-
-  private renderOpenGroup(key: string, title: string, conditions: readonly ConditionView[], emptyText?: string): TemplateResult {
-    const level = Math.min(6, clampLevel(this.headingLevel) + 1);
-    return html`<section part="group" class="group ${key}" aria-labelledby="group-${key}">
-      <div class="group-title" role="heading" aria-level=${level} id="group-${key}">
-        ${title} <span class="count">(${conditions.length})</span>
-      </div>
-      ${conditions.length ? this.renderList(conditions) : html`<p class="empty-group">${emptyText}</p>`}
-    </section>`;
-  }
-
-  private renderCollapsedGroup(key: string, title: string, conditions: readonly ConditionView[]): TemplateResult {
-    return html`<details part="group" class="group ${key}">
-      <summary part="group-summary">${title} <span class="count">(${conditions.length})</span></summary>
-      ${this.renderList(conditions)}
-    </details>`;
   }
 
   private renderEmptyList(view: ConditionListView): TemplateResult {
@@ -222,42 +160,12 @@ export class ConditionListElement extends LitElement {
     );
   }
 
-  private renderRecords(records: ClinicalRecords, view: ConditionListView): TemplateResult {
-    const notices = html`${records.complete
-      ? nothing
-      : html`<p part="notice" class="notice">This list may be incomplete: the server had more conditions than could be loaded.</p>`}${records.otherPatient > 0
-      ? html`<p part="notice" class="notice">
-          ${records.otherPatient} ${records.otherPatient === 1 ? 'record' : 'records'} the server returned for another patient ${records.otherPatient === 1 ? 'was' : 'were'} left out.
-        </p>`
-      : nothing}`;
+  protected renderRecords(records: ClinicalRecords, view: ConditionListView): TemplateResult {
+    const notices = this.renderNotices(records);
     if (view.count === 0) return html`${this.renderEmptyList(view)}${notices}`;
     return html`${this.renderOpenGroup('active', 'Active', view.active, 'No active conditions')}
     ${view.unknown.length ? this.renderOpenGroup('unknown', 'Status not recorded', view.unknown) : nothing}
     ${view.resolved.length ? this.renderCollapsedGroup('resolved', 'Resolved', view.resolved) : nothing}
     ${view.refuted.length ? this.renderCollapsedGroup('refuted', 'Refuted', view.refuted) : nothing} ${notices}`;
   }
-
-  protected override render() {
-    let count: number | undefined;
-    const body = this.data.render({
-      pending: (progress) => renderLoading('Loading conditions', progress),
-      error: (error) => renderLoadError('Conditions could not be loaded.', error, this.handleRetry),
-      complete: (records) => {
-        const view = this.listView(records);
-        count = view.count;
-        return this.renderRecords(records, view);
-      },
-      noPatient: () => renderNoPatient(),
-    });
-    return html`<section part="base" class="base" aria-labelledby=${this.noHeading ? nothing : 'heading'} aria-label=${this.noHeading ? 'Conditions' : nothing}>
-      ${this.noHeading
-        ? nothing
-        : renderHeading(clampLevel(this.headingLevel), html`Conditions${count === undefined ? nothing : html` <span class="count">(${count})</span>`}`, 'heading')}
-      ${body}
-    </section>`;
-  }
-}
-
-function clampLevel(level: number): number {
-  return Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
 }

@@ -1,6 +1,5 @@
-import { consume } from '@lit/context';
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
 import type { Resource } from '@medplum/fhirtypes';
 import {
   groupImmunizationsByVaccine,
@@ -12,10 +11,10 @@ import {
   type ImmunizationListView,
   type ImmunizationView,
 } from '@ehr-elements/core';
-import { contextStatusContext, sourceContext, type ContextStatus } from '../context/source-context.js';
 import { clinicalListStyles } from '../shared/clinical-list.styles.js';
-import { PatientDataController } from '../shared/patient-data-controller.js';
-import { renderEmpty, renderHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
+import type { PatientDataLoadOptions } from '../shared/patient-data-controller.js';
+import { PatientListElement } from '../shared/patient-list-element.js';
+import { renderEmpty } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
 import { ImmunizationSelectEvent } from './events.js';
@@ -71,62 +70,21 @@ export type ImmunizationGrouping = 'none' | 'vaccine';
  * @cssprop --ehr-immunization-list-alert-color - Reserved for alerts. Default: `--ehr-color-danger`.
  * @cssprop --ehr-immunization-list-alert-background - Their background. Default: `--ehr-color-danger-surface`.
  */
-export class ImmunizationListElement extends LitElement {
+export class ImmunizationListElement extends PatientListElement<ImmunizationListView, ImmunizationView> {
   static override styles = [tokens, visuallyHidden, stateStyles, clinicalListStyles, styles];
-
-  /** Immunizations (and the Practitioners, Organizations and Locations they reference) to show as given; nothing is loaded. */
-  @property({ attribute: false }) resources?: Resource[];
-
-  /** The id of a patient to show instead of the patient in context. */
-  @property({ attribute: 'patient-id' }) patientId?: string;
 
   /** `vaccine`: group the doses of each vaccine under its name. Default `none`: one list, newest first. */
   @property({ attribute: 'group-by', reflect: true }) groupBy: ImmunizationGrouping = 'none';
 
-  /** The level of the list's heading, 1–6 (vaccine names are one level below when grouped). Default 2. */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
+  protected readonly listName = 'Immunizations';
 
-  /** Leave out the heading (the host page has its own); the list is still named "Immunizations". */
-  @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
-
-  /** The FHIR source to read from; provided by the enclosing `<ehr-context>`, or set directly. */
-  @consume({ context: sourceContext, subscribe: true })
-  @property({ attribute: false })
-  source?: FhirSource;
-
-  /** Where the enclosing `<ehr-context>` stands (a SMART launch in progress is loading, not "no patient"). */
-  @consume({ context: contextStatusContext, subscribe: true })
-  @state()
-  contextStatus?: ContextStatus;
-
-  private readonly data = new PatientDataController<ClinicalRecords>(this, {
-    load: (source, patientId, options) => loadImmunizations(source, patientId, options),
-    direct: () => (this.resources ? { resources: this.resources, matches: this.resources.length, complete: true, failures: [], otherPatient: 0 } : undefined),
-  });
-
-  private memo?: { resources: readonly Resource[]; locale?: string; view: ImmunizationListView };
-
-  /** Loads the immunizations again (after an error, or to pick up changes). */
-  reload(): Promise<void> {
-    return this.data.reload();
+  protected loadRecords(source: FhirSource, patientId: string, options: PatientDataLoadOptions): Promise<ClinicalRecords> {
+    return loadImmunizations(source, patientId, options);
   }
 
-  private get locale(): string | undefined {
-    return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  protected toView(resources: readonly Resource[], locale: string | undefined): ImmunizationListView {
+    return toImmunizationList(resources, { locale });
   }
-
-  private listView(records: ClinicalRecords): ImmunizationListView {
-    const locale = this.locale;
-    const memo = this.memo;
-    if (memo && memo.resources === records.resources && memo.locale === locale) return memo.view;
-    const view = toImmunizationList(records.resources, { locale });
-    this.memo = { resources: records.resources, locale, view };
-    return view;
-  }
-
-  private handleRetry = (): void => {
-    void this.reload();
-  };
 
   private handleSelect(immunization: ImmunizationView): void {
     this.dispatchEvent(new ImmunizationSelectEvent(immunization));
@@ -158,7 +116,7 @@ export class ImmunizationListElement extends LitElement {
     </ul>`;
   }
 
-  private renderItem(immunization: ImmunizationView, grouped: boolean): TemplateResult {
+  protected renderItem(immunization: ImmunizationView, grouped = false): TemplateResult {
     const uncoded = immunization.nameSource !== 'text' && immunization.nameSource !== 'display';
     // Grouped under the vaccine's name, each dose is named by its date.
     const label = grouped ? (immunization.date?.text ?? 'Date not recorded') : immunization.name;
@@ -172,10 +130,9 @@ export class ImmunizationListElement extends LitElement {
   }
 
   private renderGroup(group: ImmunizationGroupView, index: number): TemplateResult {
-    const level = Math.min(6, clampLevel(this.headingLevel) + 1);
     const given = group.given === 0 ? 'none given' : `${group.given} ${group.given === 1 ? 'dose' : 'doses'}`;
     return html`<section part="group" class="group vaccine" aria-labelledby="vaccine-${index}">
-      <div class="group-title" role="heading" aria-level=${level} id="vaccine-${index}">
+      <div class="group-title" role="heading" aria-level=${this.groupLevel} id="vaccine-${index}">
         ${group.name} <span class="count">(${given}${group.latest ? `, latest ${group.latest.display}` : ''})</span>
       </div>
       <ul part="list" class="list" role="list">
@@ -184,45 +141,13 @@ export class ImmunizationListElement extends LitElement {
     </section>`;
   }
 
-  private renderRecords(records: ClinicalRecords, view: ImmunizationListView): TemplateResult {
-    const notices = html`${records.complete
-      ? nothing
-      : html`<p part="notice" class="notice">This list may be incomplete: the server had more immunizations than could be loaded.</p>`}${records.otherPatient > 0
-      ? html`<p part="notice" class="notice">
-          ${records.otherPatient} ${records.otherPatient === 1 ? 'record' : 'records'} the server returned for another patient ${records.otherPatient === 1 ? 'was' : 'were'} left out.
-        </p>`
-      : nothing}`;
+  protected renderRecords(records: ClinicalRecords, view: ImmunizationListView): TemplateResult {
+    const notices = this.renderNotices(records);
     if (view.count === 0) return html`${renderEmpty('No immunizations recorded')}${notices}`;
     if (this.groupBy === 'vaccine') {
       return html`${groupImmunizationsByVaccine(view.items, { locale: this.locale }).map((group, index) => this.renderGroup(group, index))}${notices}`;
     }
-    return html`<ul part="list" class="list" role="list">
-        ${view.items.map((item) => this.renderItem(item, false))}
-      </ul>
+    return html`${this.renderList(view.items)}
       ${notices}`;
   }
-
-  protected override render() {
-    let count: number | undefined;
-    const body = this.data.render({
-      pending: (progress) => renderLoading('Loading immunizations', progress),
-      error: (error) => renderLoadError('Immunizations could not be loaded.', error, this.handleRetry),
-      complete: (records) => {
-        const view = this.listView(records);
-        count = view.count;
-        return this.renderRecords(records, view);
-      },
-      noPatient: () => renderNoPatient(),
-    });
-    return html`<section part="base" class="base" aria-labelledby=${this.noHeading ? nothing : 'heading'} aria-label=${this.noHeading ? 'Immunizations' : nothing}>
-      ${this.noHeading
-        ? nothing
-        : renderHeading(clampLevel(this.headingLevel), html`Immunizations${count === undefined ? nothing : html` <span class="count">(${count})</span>`}`, 'heading')}
-      ${body}
-    </section>`;
-  }
-}
-
-function clampLevel(level: number): number {
-  return Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
 }

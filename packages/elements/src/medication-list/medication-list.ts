@@ -1,6 +1,4 @@
-import { consume } from '@lit/context';
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Resource } from '@medplum/fhirtypes';
 import {
   loadMedications,
@@ -11,10 +9,10 @@ import {
   type MedicationListView,
   type MedicationView,
 } from '@ehr-elements/core';
-import { contextStatusContext, sourceContext, type ContextStatus } from '../context/source-context.js';
 import { clinicalListStyles } from '../shared/clinical-list.styles.js';
-import { PatientDataController } from '../shared/patient-data-controller.js';
-import { errorReason, renderEmpty, renderHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
+import type { PatientDataLoadOptions } from '../shared/patient-data-controller.js';
+import { PatientListElement } from '../shared/patient-list-element.js';
+import { errorReason, renderEmpty } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
 import { MedicationSelectEvent } from './events.js';
@@ -45,6 +43,8 @@ const WARNING_STATUSES = new Set(['on-hold', 'draft', 'unknown']);
  * shows the medication's name (resolving a `medicationReference` from a contained,
  * included or separately read Medication), the dose as prescribed ("10 mL bid", or built
  * from the structured dosage: "1 tablet by mouth twice daily"), route, prescriber and date.
+ * Or shows the MedicationRequests and MedicationStatements (and the Medications and
+ * Practitioners they reference) given as the `.resources` property.
  *
  * When one of the two searches fails, what loaded is shown with a warning saying what is
  * missing and a Retry: the list is never silently incomplete. When both fail, an error
@@ -86,62 +86,18 @@ const WARNING_STATUSES = new Set(['on-hold', 'draft', 'unknown']);
  * @cssprop --ehr-medication-list-alert-color - The "Do not give" label of an order not to give a medication. Default: `--ehr-color-danger`.
  * @cssprop --ehr-medication-list-alert-background - Their background. Default: `--ehr-color-danger-surface`.
  */
-export class MedicationListElement extends LitElement {
+export class MedicationListElement extends PatientListElement<MedicationListView, MedicationView> {
   static override styles = [tokens, visuallyHidden, stateStyles, clinicalListStyles, styles];
 
-  /**
-   * MedicationRequests and MedicationStatements (and the Medications and Practitioners
-   * they reference) to show as given; nothing is loaded.
-   */
-  @property({ attribute: false }) resources?: Resource[];
+  protected readonly listName = 'Medications';
 
-  /** The id of a patient to show instead of the patient in context. */
-  @property({ attribute: 'patient-id' }) patientId?: string;
-
-  /** The level of the list's heading, 1–6 (group titles are one level below). Default 2. */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
-
-  /** Leave out the heading (the host page has its own); the list is still named "Medications". */
-  @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
-
-  /** The FHIR source to read from; provided by the enclosing `<ehr-context>`, or set directly. */
-  @consume({ context: sourceContext, subscribe: true })
-  @property({ attribute: false })
-  source?: FhirSource;
-
-  /** Where the enclosing `<ehr-context>` stands (a SMART launch in progress is loading, not "no patient"). */
-  @consume({ context: contextStatusContext, subscribe: true })
-  @state()
-  contextStatus?: ContextStatus;
-
-  private readonly data = new PatientDataController<ClinicalRecords>(this, {
-    load: (source, patientId, options) => loadMedications(source, patientId, options),
-    direct: () => (this.resources ? { resources: this.resources, matches: this.resources.length, complete: true, failures: [], otherPatient: 0 } : undefined),
-  });
-
-  private memo?: { resources: readonly Resource[]; locale?: string; view: MedicationListView };
-
-  /** Loads the medications again (after an error or a partial failure, or to pick up changes). */
-  reload(): Promise<void> {
-    return this.data.reload();
+  protected loadRecords(source: FhirSource, patientId: string, options: PatientDataLoadOptions): Promise<ClinicalRecords> {
+    return loadMedications(source, patientId, options);
   }
 
-  private get locale(): string | undefined {
-    return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  protected toView(resources: readonly Resource[], locale: string | undefined): MedicationListView {
+    return toMedicationList(resources, { locale });
   }
-
-  private listView(records: ClinicalRecords): MedicationListView {
-    const locale = this.locale;
-    const memo = this.memo;
-    if (memo && memo.resources === records.resources && memo.locale === locale) return memo.view;
-    const view = toMedicationList(records.resources, { locale });
-    this.memo = { resources: records.resources, locale, view };
-    return view;
-  }
-
-  private handleRetry = (): void => {
-    void this.reload();
-  };
 
   private handleSelect(medication: MedicationView): void {
     this.dispatchEvent(new MedicationSelectEvent(medication));
@@ -178,7 +134,7 @@ export class MedicationListElement extends LitElement {
     </ul>`;
   }
 
-  private renderItem(medication: MedicationView): TemplateResult {
+  protected renderItem(medication: MedicationView): TemplateResult {
     const uncoded = medication.nameSource !== 'text' && medication.nameSource !== 'display';
     return html`<li part="item" class="item ${medication.group === 'active' ? '' : 'inactive'}">
       <div class="item-head">
@@ -187,22 +143,6 @@ export class MedicationListElement extends LitElement {
       </div>
       ${this.renderMeta(medication)}
     </li>`;
-  }
-
-  private renderList(medications: readonly MedicationView[]): TemplateResult {
-    return html`<ul part="list" class="list" role="list">
-      ${medications.map((medication) => this.renderItem(medication))}
-    </ul>`;
-  }
-
-  private renderOpenGroup(key: string, title: string, medications: readonly MedicationView[], emptyText?: string): TemplateResult {
-    const level = Math.min(6, clampLevel(this.headingLevel) + 1);
-    return html`<section part="group" class="group ${key}" aria-labelledby="group-${key}">
-      <div class="group-title" role="heading" aria-level=${level} id="group-${key}">
-        ${title} <span class="count">(${medications.length})</span>
-      </div>
-      ${medications.length ? this.renderList(medications) : html`<p class="empty-group">${emptyText}</p>`}
-    </section>`;
   }
 
   private renderFailures(failures: readonly ClinicalQueryFailure[]) {
@@ -220,18 +160,12 @@ export class MedicationListElement extends LitElement {
     })}`;
   }
 
-  private renderRecords(records: ClinicalRecords, view: MedicationListView): TemplateResult {
+  protected renderRecords(records: ClinicalRecords, view: MedicationListView): TemplateResult {
     const notices = html`${view.unresolved > 0
       ? html`<p part="notice" class="notice">
           The details of ${view.unresolved} referenced ${view.unresolved === 1 ? 'medication' : 'medications'} could not be loaded from the server.
         </p>`
-      : nothing}${records.complete
-      ? nothing
-      : html`<p part="notice" class="notice">This list may be incomplete: the server had more medications than could be loaded.</p>`}${records.otherPatient > 0
-      ? html`<p part="notice" class="notice">
-          ${records.otherPatient} ${records.otherPatient === 1 ? 'record' : 'records'} the server returned for another patient ${records.otherPatient === 1 ? 'was' : 'were'} left out.
-        </p>`
-      : nothing}`;
+      : nothing}${this.renderNotices(records)}`;
     const failures = this.renderFailures(records.failures);
     if (view.count === 0) {
       // With one search failed, "none" would be a lie: say what the other search found.
@@ -241,36 +175,7 @@ export class MedicationListElement extends LitElement {
     }
     return html`${failures}${this.renderOpenGroup('active', 'Active', view.active, 'No active medications')}
     ${view.other.length ? this.renderOpenGroup('other', 'Draft or status unknown', view.other) : nothing}
-    ${view.stopped.length
-      ? html`<details part="group" class="group stopped">
-          <summary part="group-summary">Stopped <span class="count">(${view.stopped.length})</span></summary>
-          ${this.renderList(view.stopped)}
-        </details>`
-      : nothing}
+    ${view.stopped.length ? this.renderCollapsedGroup('stopped', 'Stopped', view.stopped) : nothing}
     ${notices}`;
   }
-
-  protected override render() {
-    let count: number | undefined;
-    const body = this.data.render({
-      pending: (progress) => renderLoading('Loading medications', progress),
-      error: (error) => renderLoadError('Medications could not be loaded.', error, this.handleRetry),
-      complete: (records) => {
-        const view = this.listView(records);
-        count = view.count;
-        return this.renderRecords(records, view);
-      },
-      noPatient: () => renderNoPatient(),
-    });
-    return html`<section part="base" class="base" aria-labelledby=${this.noHeading ? nothing : 'heading'} aria-label=${this.noHeading ? 'Medications' : nothing}>
-      ${this.noHeading
-        ? nothing
-        : renderHeading(clampLevel(this.headingLevel), html`Medications${count === undefined ? nothing : html` <span class="count">(${count})</span>`}`, 'heading')}
-      ${body}
-    </section>`;
-  }
-}
-
-function clampLevel(level: number): number {
-  return Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
 }

@@ -1,27 +1,21 @@
 import { css, unsafeCSS, type CSSResult } from 'lit';
+import { frameProperties, frameStyles } from './frame.styles.js';
 
 /** The elements that share the clinical list look. */
 export type ClinicalListName = 'condition-list' | 'medication-list' | 'immunization-list';
 
 /**
- * The public custom properties of a clinical list (`--ehr-<element>-*`), each read through
- * its private twin (`--_*`) with a fallback to a global token. Every list documents the
- * same set under its own prefix.
+ * The public custom properties of a clinical list (`--ehr-<element>-*`): the frame's, and
+ * those of its items, each read through its private twin (`--_*`) with a fallback to a
+ * global token. Every list documents the same set under its own prefix.
  */
 export function clinicalListProperties(element: ClinicalListName): CSSResult {
   // A fixed element name, never data: unsafeCSS only builds the property prefix.
   const prefix = unsafeCSS(`--ehr-${element}`);
   return css`
+    ${frameProperties(element)}
+
     :host {
-      display: block;
-      --_background: var(${prefix}-background, var(--_ehr-color-surface));
-      --_color: var(${prefix}-color, var(--_ehr-color-text));
-      --_muted-color: var(${prefix}-muted-color, var(--_ehr-color-text-muted));
-      --_border: var(${prefix}-border, 1px solid var(--_ehr-color-border));
-      --_border-radius: var(${prefix}-border-radius, var(--_ehr-radius));
-      --_font-family: var(${prefix}-font-family, var(--_ehr-font-family));
-      --_font-size: var(${prefix}-font-size, 0.875rem);
-      --_padding: var(${prefix}-padding, 0.75rem 1rem);
       --_item-padding: var(${prefix}-item-padding, 0.5rem 0);
       --_divider-color: var(${prefix}-divider-color, var(--_ehr-color-border));
       --_name-color: var(${prefix}-name-color, var(--_ehr-color-text));
@@ -41,26 +35,10 @@ export function clinicalListProperties(element: ClinicalListName): CSSResult {
  * collapsed `<details>`), items whose name is a button, badges and a line of details.
  */
 export const clinicalListStyles = css`
-  :host([hidden]) {
-    display: none !important;
-  }
+  ${frameStyles}
 
   .base {
-    color-scheme: var(--_ehr-color-scheme);
-    box-sizing: border-box;
-    padding: var(--_padding);
-    border: var(--_border);
-    border-radius: var(--_border-radius);
-    background: var(--_background);
-    color: var(--_color);
-    font-family: var(--_font-family);
-    font-size: var(--_font-size);
-    line-height: 1.45;
     container-type: inline-size;
-  }
-
-  p {
-    margin: 0;
   }
 
   .heading {

@@ -54,10 +54,22 @@ export function renderNoPatient(): TemplateResult {
   return renderEmpty('No patient selected');
 }
 
+/** A `heading-level` as the host page gave it, made a heading level: 1–6, else the default 2. */
+export function clampHeadingLevel(level: number): number {
+  return Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
+}
+
 /** A heading whose level the host page chooses (`heading-level`), default 2. */
 export function renderHeading(level: number, content: unknown, id?: string): TemplateResult {
-  const safe = Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
-  return html`<div part="heading" class="heading" role="heading" aria-level=${safe} id=${id ?? nothing}>${content}</div>`;
+  return html`<div part="heading" class="heading" role="heading" aria-level=${clampHeadingLevel(level)} id=${id ?? nothing}>${content}</div>`;
+}
+
+/**
+ * A list's heading: its name and, once known, how many it shows ("Conditions (3)"). Its id
+ * is `heading`, which the list's frame names in `aria-labelledby`.
+ */
+export function renderListHeading(level: number, name: string, count: number | undefined): TemplateResult {
+  return renderHeading(level, html`${name}${count === undefined ? nothing : html` <span class="count">(${count})</span>`}`, 'heading');
 }
 
 const asOfFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,16 +1,11 @@
 import { css } from 'lit';
+import { frameProperties, frameStyles } from '../shared/frame.styles.js';
 
 export const styles = css`
+  ${frameProperties('vitals-chart')}
+  ${frameStyles}
+
   :host {
-    display: block;
-    --_background: var(--ehr-vitals-chart-background, var(--_ehr-color-surface));
-    --_color: var(--ehr-vitals-chart-color, var(--_ehr-color-text));
-    --_muted-color: var(--ehr-vitals-chart-muted-color, var(--_ehr-color-text-muted));
-    --_border: var(--ehr-vitals-chart-border, 1px solid var(--_ehr-color-border));
-    --_border-radius: var(--ehr-vitals-chart-border-radius, var(--_ehr-radius));
-    --_font-family: var(--ehr-vitals-chart-font-family, var(--_ehr-font-family));
-    --_font-size: var(--ehr-vitals-chart-font-size, 0.875rem);
-    --_padding: var(--ehr-vitals-chart-padding, 0.75rem 1rem);
     --_panel-height: var(--ehr-vitals-chart-panel-height, 11rem);
     --_panel-min-width: var(--ehr-vitals-chart-panel-min-width, 20rem);
     --_line-color: var(--ehr-vitals-chart-line-color, var(--_ehr-color-accent));
@@ -24,28 +19,10 @@ export const styles = css`
     --_selected-color: var(--ehr-vitals-chart-selected-color, var(--_ehr-color-accent-contrast));
   }
 
-  :host([hidden]) {
-    display: none !important;
-  }
-
   .base {
-    color-scheme: var(--_ehr-color-scheme);
-    box-sizing: border-box;
     display: grid;
     gap: 0.75rem;
-    padding: var(--_padding);
-    border: var(--_border);
-    border-radius: var(--_border-radius);
-    background: var(--_background);
-    color: var(--_color);
-    font-family: var(--_font-family);
-    font-size: var(--_font-size);
-    line-height: 1.45;
     container-type: inline-size;
-  }
-
-  p {
-    margin: 0;
   }
 
   .heading {
