@@ -1,5 +1,5 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import type { DiagnosticReport, Observation, Patient, Quantity, Resource } from '@medplum/fhirtypes';
 import '../../packages/elements/src/define.js';
 import type { LabResultsElement, LabResultsSelectEvent } from '../../packages/elements/src/index.js';
@@ -79,12 +79,12 @@ function record(): Resource[] {
   ];
 }
 
-/** A BundleSource that records requests and fails the next searches of a type (a server fault, faked), or refuses `_include` (400). */
+/** A BundleSource that records requests and fails every search of a type until told otherwise (a server fault, faked), or refuses `_include` (400). */
 class TestSource implements FhirSource {
   readonly searches: string[] = [];
   readonly reads: string[] = [];
   readonly signals: AbortSignal[] = [];
-  readonly failNext: Record<string, FhirError[]> = {};
+  readonly failing: Record<string, FhirError | undefined> = {};
   refuseInclude = false;
   never = false;
   private readonly inner: BundleSource;
@@ -106,7 +106,7 @@ class TestSource implements FhirSource {
     this.searches.push(`${type}?${query}`);
     if (options?.signal) this.signals.push(options.signal);
     if (this.never) return new Promise<never>(() => {});
-    const failure = this.failNext[type]?.shift();
+    const failure = this.failing[type];
     if (failure) throw failure;
     if (this.refuseInclude && query.has('_include')) throw new FhirError('server', 'The server does not support _include.', { status: 400 });
     return this.inner.search<T>(type, params, options);
@@ -148,7 +148,7 @@ describe('<ehr-lab-results>: populated', () => {
     await loaded(el);
 
     expect(source.searches).to.have.members([
-      'DiagnosticReport?patient=p1&category=LAB&_include=DiagnosticReport%3Aresult&_count=100',
+      'DiagnosticReport?patient=p1&category=LAB&_count=100&_include=DiagnosticReport%3Aresult',
       'Observation?patient=p1&category=laboratory&_count=200',
     ]);
     expect(source.signals.every((signal) => signal instanceof AbortSignal)).to.equal(true);
@@ -331,12 +331,16 @@ describe('<ehr-lab-results>: populated', () => {
     expect(rows(shadow(el)).map((row) => text(row.querySelector('[part~="analyte"]')))).to.deep.equal(['Other patient hemoglobin']);
   });
 
-  it('the heading level is the host page\'s', async () => {
+  it('the heading level is the host page\'s; no-heading leaves it out and keeps the name', async () => {
     const el = await labsIn(new TestSource(record()), { headingLevel: 4 });
     await loaded(el);
     expect(heading(el)!.getAttribute('role')).to.equal('heading');
     expect(heading(el)!.getAttribute('aria-level')).to.equal('4');
     expect(shadow(el).querySelector('section[part~="base"]')!.getAttribute('aria-labelledby')).to.equal('heading');
+    el.noHeading = true;
+    await el.updateComplete;
+    expect(heading(el)).to.equal(null);
+    expect(shadow(el).querySelector('section[part~="base"]')!.getAttribute('aria-label')).to.equal('Lab results');
   });
 
   it('shows markup in FHIR strings as text, never as elements', async () => {
@@ -350,7 +354,7 @@ describe('<ehr-lab-results>: populated', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
-  it('shows older panels on request, 40 at a time', async () => {
+  it('shows older panels on request, 40 at a time, and long histories on request', async () => {
     const many: Resource[] = [patient];
     for (let i = 0; i < 45; i++) many.push(glucose(`g-${i}`, 90 + (i % 10), new Date(Date.UTC(2020, 0, 1 + i * 3, 8)).toISOString()));
     const el = await fixture<LabResultsElement>(html`<ehr-lab-results .resources=${many}></ehr-lab-results>`);
@@ -361,6 +365,17 @@ describe('<ehr-lab-results>: populated', () => {
     await el.updateComplete;
     expect(panels(el)).to.have.length(45);
     expect(shadow(el).querySelector('[part~="more-button"]')).to.equal(null);
+
+    // A long history shows the newest 25 results, the rest on request.
+    rows(shadow(el))[0]!.querySelector<HTMLButtonElement>('[part~="analyte"]')!.click();
+    await el.updateComplete;
+    const history = shadow(el).querySelector('[part~="history"]')!;
+    expect(text(history.querySelector('caption'))).to.equal('Glucose: 45 results, newest first');
+    expect(history.querySelectorAll('table > tbody > tr')).to.have.length(25);
+    const all = [...history.querySelectorAll('button')].find((button) => text(button) === 'Show all 45 results')!;
+    all.click();
+    await el.updateComplete;
+    expect(shadow(el).querySelectorAll('[part~="history"] table > tbody > tr')).to.have.length(45);
   });
 
   it('is accessible with panels closed, open and a history open', async () => {
@@ -388,8 +403,8 @@ describe('<ehr-lab-results>: loading, errors and empty', () => {
 
   it('when both searches fail (server fault, faked), says what failed with Retry, never "No lab results"; Retry loads them', async () => {
     const source = new TestSource(record());
-    source.failNext.DiagnosticReport = [new FhirError('server', 'The server answered 503 Service Unavailable.', { status: 503 })];
-    source.failNext.Observation = [new FhirError('server', 'The server answered 503 Service Unavailable.', { status: 503 })];
+    source.failing.DiagnosticReport = new FhirError('server', 'The server answered 503 Service Unavailable.', { status: 503 });
+    source.failing.Observation = new FhirError('server', 'The server answered 503 Service Unavailable.', { status: 503 });
     const el = await labsIn(source);
     await waitUntil(() => shadow(el).querySelector('[role="alert"]'), 'no error shown');
     expect(text(shadow(el).querySelector('[role="alert"]'))).to.equal('Lab results could not be loaded. The server answered 503 Service Unavailable.');
@@ -397,6 +412,8 @@ describe('<ehr-lab-results>: loading, errors and empty', () => {
     expect(shadow(el).querySelector('details')).to.equal(null);
     await expect(el).to.be.accessible();
 
+    // The server recovers; Retry reads again.
+    source.failing.DiagnosticReport = source.failing.Observation = undefined;
     shadow(el).querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
     await waitUntil(() => panels(el).length > 0, 'Retry did not load the results');
     expect(shadow(el).querySelector('[role="alert"]')).to.equal(null);
@@ -405,7 +422,7 @@ describe('<ehr-lab-results>: loading, errors and empty', () => {
 
   it('when the reports fail (server fault, faked), shows the results that loaded and a warning with Retry', async () => {
     const source = new TestSource(record());
-    source.failNext.DiagnosticReport = [new FhirError('forbidden', 'Access to DiagnosticReport was refused.', { status: 403 })];
+    source.failing.DiagnosticReport = new FhirError('forbidden', 'Access to DiagnosticReport was refused.', { status: 403 });
     const el = await labsIn(source);
     await loaded(el);
     const warning = shadow(el).querySelector('[part~="warning"]')!;
@@ -415,13 +432,14 @@ describe('<ehr-lab-results>: loading, errors and empty', () => {
     // The results are there, grouped by the time they were drawn.
     expect(text(heading(el))).to.equal('Lab results (8)');
     expect(text(shadow(el))).not.to.contain('No lab results recorded');
+    source.failing.DiagnosticReport = undefined;
     warning.querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
     await waitUntil(() => shadow(el).querySelector('[part~="warning"]') === null && panels(el).length === 5, 'Retry did not load the reports');
   });
 
   it('when the results search fails (server fault, faked) and the reports load, never says there are none', async () => {
     const source = new TestSource([patient, lab('solo', '4548-4', 'Hemoglobin A1c', 6.1, '%', NEW)]);
-    source.failNext.Observation = [new FhirError('network', 'The server could not be reached.')];
+    source.failing.Observation = new FhirError('network', 'The server could not be reached.');
     const el = await labsIn(source);
     await loaded(el);
     expect(text(shadow(el).querySelector('[part~="warning"] [role="alert"]'))).to.contain('Lab results outside reports could not be loaded.');
@@ -456,6 +474,41 @@ describe('<ehr-lab-results>: loading, errors and empty', () => {
   });
 });
 
+describe('<ehr-lab-results>: theming and media', () => {
+  afterEach(async () => {
+    await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+  });
+
+  const critical = (el: Element) => rowNamed(shadow(el), 'Potassium').querySelector<HTMLElement>('[part~="value"]')!;
+
+  it('reads its documented custom properties, falling back to the global tokens', async () => {
+    const el = await fixture<LabResultsElement>(html`<ehr-lab-results
+      style="--ehr-lab-results-critical-color: rgb(1, 2, 3); --ehr-color-surface: rgb(250, 240, 230)"
+      .resources=${record()}
+    ></ehr-lab-results>`);
+    expect(getComputedStyle(critical(el)).color).to.equal('rgb(1, 2, 3)');
+    expect(getComputedStyle(shadow(el).querySelector('[part~="base"]')!).backgroundColor).to.equal('rgb(250, 240, 230)');
+    el.style.setProperty('--ehr-lab-results-background', 'rgb(9, 9, 9)');
+    expect(getComputedStyle(shadow(el).querySelector('[part~="base"]')!).backgroundColor).to.equal('rgb(9, 9, 9)');
+  });
+
+  it('follows a dark colour scheme', async () => {
+    const el = await fixture<LabResultsElement>(html`<ehr-lab-results .resources=${record()}></ehr-lab-results>`);
+    const light = getComputedStyle(critical(el)).color;
+    await emulateMedia({ colorScheme: 'dark' });
+    expect(getComputedStyle(shadow(el).querySelector('[part~="base"]')!).backgroundColor).to.equal('rgb(22, 27, 34)');
+    expect(getComputedStyle(critical(el)).color).not.to.equal(light);
+  });
+
+  it('turns off the chevron animation under prefers-reduced-motion', async () => {
+    const el = await fixture<LabResultsElement>(html`<ehr-lab-results .resources=${record()}></ehr-lab-results>`);
+    const chevron = () => getComputedStyle(shadow(el).querySelector('summary')!, '::before').transitionDuration;
+    expect(chevron()).not.to.equal('0s');
+    await emulateMedia({ reducedMotion: 'reduce' });
+    expect(chevron()).to.equal('0s');
+  });
+});
+
 describe('<ehr-lab-results>: generated records', () => {
   it('shows every laboratory Observation of a generated complex record, with flags and trends', async () => {
     const { resources, patient: generated } = generatePatientRecord({ seed: 11, profile: 'complex' });
@@ -476,5 +529,68 @@ describe('<ehr-lab-results>: generated records', () => {
     expect(shadow(el).querySelectorAll('svg[part~="sparkline"]').length).to.be.greaterThan(labs.length / 2);
     expect(text(shadow(el))).to.contain('Complete blood count');
     expect(shadow(el).querySelectorAll('tr.abnormal, tr.critical').length).to.be.greaterThan(0);
+  });
+});
+
+describe('<ehr-lab-results>: stories', () => {
+  // Each story renders the state it is named after (stories/lab-results.stories.ts).
+  type StoryLike = { args?: Record<string, unknown>; render?: (args: never) => unknown };
+
+  it('renders every state it names', async function () {
+    this.timeout(30000);
+    const stories = await import('../../stories/lab-results.stories.js');
+    const defaults = { ...stories.default.args, latency: 0 };
+    const render = stories.default.render as unknown as (args: never) => unknown;
+    const show = async (story: StoryLike): Promise<LabResultsElement> => {
+      fixtureCleanup();
+      const host = await fixture(html`<div>${(story.render ?? render)({ ...defaults, ...story.args, latency: 0 } as never)}</div>`);
+      return host.querySelector('ehr-lab-results')!;
+    };
+    const settled = (el: LabResultsElement) =>
+      waitUntil(() => shadow(el).querySelector('details[part~="panel"], .state.empty, .state.error'), 'the story did not settle', { timeout: 10000 });
+    const alerts = (el: LabResultsElement) => [...shadow(el).querySelectorAll('[role="alert"]')].map((alert) => text(alert));
+
+    const populated = await show(stories.Populated as StoryLike);
+    await settled(populated);
+    expect(panels(populated).map((panel) => text(panel.querySelector('.panel-name'))).slice(0, 2)).to.deep.equal(['Complete blood count', 'Comprehensive metabolic panel']);
+    expect(shadow(populated).querySelectorAll('svg[part~="sparkline"]').length).to.be.greaterThan(10);
+
+    const critical = await show(stories.AbnormalAndCritical as StoryLike);
+    await settled(critical);
+    expect(shadow(critical).querySelectorAll('tr.critical').length).to.equal(3);
+    expect(text(shadow(critical))).to.contain('Not performed: specimen hemolyzed');
+
+    const trends = await show(stories.Trends as StoryLike);
+    await settled(trends);
+    expect(panels(trends).length).to.be.greaterThan(20);
+
+    const latest = await show(stories.LatestOfEach as StoryLike);
+    await settled(latest);
+    expect(text(heading(latest))).to.match(/^Lab results, latest of each \(\d+\)$/);
+
+    const standalone = await show(stories.StandaloneResults as StoryLike);
+    await settled(standalone);
+    expect(panels(standalone).every((panel) => panel.classList.contains('standalone'))).to.equal(true);
+
+    const pending = await show(stories.Pending as StoryLike);
+    expect(shadow(pending).querySelector('[aria-busy="true"]')).to.exist;
+
+    const failed = await show(stories.ErrorState as StoryLike);
+    await settled(failed);
+    expect(alerts(failed)).to.deep.equal(['Lab results could not be loaded. The server answered 503 Service Unavailable.']);
+
+    const partial = await show(stories.PartialFailure as StoryLike);
+    await settled(partial);
+    expect(alerts(partial)[0]).to.match(/^Lab reports could not be loaded\./);
+    expect(panels(partial).length).to.be.greaterThan(0);
+
+    const empty = await show(stories.Empty as StoryLike);
+    await settled(empty);
+    expect(text(shadow(empty).querySelector('.state.empty'))).to.equal('No lab results recorded');
+
+    const malicious = await show(stories.MaliciousStrings as StoryLike);
+    await settled(malicious);
+    expect(shadow(malicious).querySelector('img, script:not([type]), iframe, marquee, a[href], svg[onload]')).to.equal(null);
+    expect(text(shadow(malicious).querySelector('.panel-name'))).to.equal('<style>*{display:none}</style>CBC');
   });
 });

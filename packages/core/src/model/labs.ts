@@ -87,7 +87,7 @@ export interface LabPanelView {
   readonly loinc?: string;
   /** The report's effective[x], else its results' date. */
   readonly date?: LabDateView;
-  /** The report's `issued`. */
+  /** The report's `issued` (for standalone results, theirs when they share it). */
   readonly issued?: LabDateView;
   /** Epoch milliseconds to order by (newest first). */
   readonly time?: number;
@@ -575,8 +575,9 @@ export function toLabsView(resources: unknown, options: LabsViewOptions = {}): L
     const name = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
     const first = results[0]!;
     const date = first.date ?? first.issued;
-    // The lab that performed every result of the group, when they share one.
+    // The lab that performed every result of the group, and when they were released, when they share them.
     const performer = results.every((result) => result.performer === first.performer) ? first.performer : undefined;
+    const issued = results.every((result) => result.issued?.value === first.issued?.value) ? first.issued : undefined;
     addPanel({
       key: `standalone:${groupKey}`,
       kind: 'standalone',
@@ -585,6 +586,7 @@ export function toLabsView(resources: unknown, options: LabsViewOptions = {}): L
       ...(date ? { date } : {}),
       ...(first.time !== undefined ? { time: first.time } : {}),
       ...(performer ? { performer } : {}),
+      ...(issued ? { issued } : {}),
       conclusionCodes: [],
       sections: [{ results }],
       unavailable: [],

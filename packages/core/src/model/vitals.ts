@@ -1,5 +1,6 @@
 import { formatFhirDate, fhirDateInstant, parseFhirDate, type ParsedFhirDate } from '../format/fhir-date.js';
 import { resolveLocale } from '../format/locale.js';
+import { DATA_ABSENT_REASON_LABELS as ABSENT_REASONS } from './observation-value.js';
 import { conceptText, isObject, objects, text, type JsonObject } from './read.js';
 import { basicUnitConverter, isFastPathUnit, unitCodeFromText, type UnitConverter, type UnitDimension } from './units.js';
 import {
@@ -156,25 +157,6 @@ const FLAGS: Record<string, Pick<VitalFlag, 'code' | 'label'>> = {
   LL: { code: 'LL', label: 'Critically low' },
   A: { code: 'A', label: 'Abnormal' },
   AA: { code: 'AA', label: 'Critically abnormal' },
-};
-
-// data-absent-reason codes, for a dataAbsentReason with no text or display.
-const ABSENT_REASONS: Record<string, string> = {
-  unknown: 'Unknown',
-  'asked-unknown': 'Asked but unknown',
-  'temp-unknown': 'Temporarily unknown',
-  'not-asked': 'Not asked',
-  'asked-declined': 'Declined',
-  masked: 'Masked',
-  'not-applicable': 'Not applicable',
-  unsupported: 'Not supported',
-  'as-text': 'Recorded as text',
-  error: 'Error',
-  'not-a-number': 'Not a number',
-  'negative-infinity': 'Negative infinity',
-  'positive-infinity': 'Positive infinity',
-  'not-performed': 'Not performed',
-  'not-permitted': 'Not permitted',
 };
 
 /** The UCUM unit a vital is shown in, under `options` (`displayUnits`, else `units`). */

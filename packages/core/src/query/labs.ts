@@ -3,6 +3,7 @@ import { referenceKey } from '../model/codeable.js';
 import type { FhirSource, SearchProgress, SearchResult } from '../source/fhir-source.js';
 import { abortedError } from '../source/http.js';
 import { sortMatches, type ClinicalQueryFailure, type ClinicalQueryOptions, type ClinicalRecords } from './condition.js';
+import { searchWithOptionalInclude } from './optional-include.js';
 
 /** Page size of the DiagnosticReport search. */
 export const LAB_REPORT_PAGE_SIZE = 100;
@@ -32,10 +33,10 @@ export function labSearches(patientId: string): { readonly reports: Record<strin
  * parallel and de-duplicated by type and id, with the Patient (best effort: its birth date
  * and sex pick age- and sex-specific reference ranges; a refused read changes nothing).
  *
- * - A server that rejects the `_include` (HTTP 400) is asked again without it; the results
- *   then come from the Observation search, and the report results it did not return (an
- *   Observation without the laboratory category) are read by id (`Observation?_id=a,b,c`),
- *   from the same server only.
+ * - A server that rejects the `_include` (HTTP 400) is asked again without it (see
+ *   `searchWithOptionalInclude`); the results then come from the Observation search, and the
+ *   report results it did not return (an Observation without the laboratory category) are
+ *   read by id (`Observation?_id=a,b,c`), from the same server only.
  * - When one of the two searches fails and the other succeeds, what loaded is returned with
  *   the failure in `failures`, so the element shows it with a warning and a Retry. When
  *   both fail (or the load is cancelled) it rejects with the FhirError.
@@ -49,16 +50,16 @@ export async function loadLabs(source: FhirSource, patientId: string, options: C
     options.onProgress?.(combine(Object.values(progress)));
   };
   const searches = labSearches(patientId);
-  const searchReports = async (): Promise<SearchResult<DiagnosticReport>> => {
-    const searchOptions = { signal, onProgress: report('DiagnosticReport'), pageLimit: LAB_PAGE_LIMIT };
-    try {
-      return await source.search<DiagnosticReport>('DiagnosticReport', searches.reports, searchOptions);
-    } catch (error) {
-      // A strict server rejects an `_include` it does not support (HTTP 400): ask again without it.
-      if (statusOf(error) !== 400 || signal?.aborted) throw error;
-      const { _include: _, ...withoutInclude } = searches.reports;
-      return source.search<DiagnosticReport>('DiagnosticReport', withoutInclude, searchOptions);
-    }
+  const searchReports = (): Promise<SearchResult<DiagnosticReport>> => {
+    // The `_include` saves a round trip, nothing more: a server that refuses it (400) is asked
+    // again without it (and not asked with it again), and the results come from the
+    // Observation search and the reads by id below.
+    const { _include, ...params } = searches.reports;
+    return searchWithOptionalInclude<DiagnosticReport>(source, 'DiagnosticReport', params, { _include: String(_include) }, {
+      signal,
+      onProgress: report('DiagnosticReport'),
+      pageLimit: LAB_PAGE_LIMIT,
+    });
   };
   const searchResults = () =>
     source.search<Observation>('Observation', searches.results, { signal, onProgress: report('Observation'), pageLimit: LAB_PAGE_LIMIT });
@@ -178,11 +179,6 @@ function combine(updates: (SearchProgress | undefined)[]): SearchProgress {
       ? { total: known.reduce((sum, update) => sum + update.total!, 0) }
       : {}),
   };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-  return typeof status === 'number' ? status : undefined;
 }
 
 function kindOf(error: unknown): string | undefined {

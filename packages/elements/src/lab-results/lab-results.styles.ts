@@ -1,22 +1,13 @@
 import { css } from 'lit';
 
 /**
- * The look of `<ehr-lab-results>`: a framed section; each panel a `<details>` whose summary
- * names the panel, its date and its flags, and whose body is a results table with a
- * sparkline per analyte. Every colour is a documented custom property read through its
- * private twin, falling back to the global tokens.
+ * The look of `<ehr-lab-results>` inside the shared frame (frame.styles.ts): each panel a
+ * `<details>` whose summary names the panel, its date and its flags, and whose body is a
+ * results table with a sparkline per analyte. Every colour is a documented custom property
+ * read through its private twin, falling back to the global tokens.
  */
 export const styles = css`
   :host {
-    display: block;
-    --_background: var(--ehr-lab-results-background, var(--_ehr-color-surface));
-    --_color: var(--ehr-lab-results-color, var(--_ehr-color-text));
-    --_muted-color: var(--ehr-lab-results-muted-color, var(--_ehr-color-text-muted));
-    --_border: var(--ehr-lab-results-border, 1px solid var(--_ehr-color-border));
-    --_border-radius: var(--ehr-lab-results-border-radius, var(--_ehr-radius));
-    --_font-family: var(--ehr-lab-results-font-family, var(--_ehr-font-family));
-    --_font-size: var(--ehr-lab-results-font-size, 0.875rem);
-    --_padding: var(--ehr-lab-results-padding, 0.75rem 1rem);
     --_divider-color: var(--ehr-lab-results-divider-color, var(--_ehr-color-border));
     --_header-background: var(--ehr-lab-results-header-background, var(--_ehr-color-surface-muted));
     --_abnormal-color: var(--ehr-lab-results-abnormal-color, var(--_ehr-color-danger));
@@ -27,27 +18,6 @@ export const styles = css`
     --_trend-color: var(--ehr-lab-results-trend-color, var(--_ehr-color-accent));
     --_range-band: var(--ehr-lab-results-range-band, var(--_ehr-color-surface-muted));
     --_link-color: var(--ehr-lab-results-link-color, var(--_ehr-color-accent));
-  }
-
-  :host([hidden]) {
-    display: none !important;
-  }
-
-  .base {
-    color-scheme: var(--_ehr-color-scheme);
-    box-sizing: border-box;
-    padding: var(--_padding);
-    border: var(--_border);
-    border-radius: var(--_border-radius);
-    background: var(--_background);
-    color: var(--_color);
-    font-family: var(--_font-family);
-    font-size: var(--_font-size);
-    line-height: 1.45;
-  }
-
-  p {
-    margin: 0;
   }
 
   .top {

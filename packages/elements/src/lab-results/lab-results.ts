@@ -24,7 +24,8 @@ import {
 } from '@ehr-elements/core';
 import { contextStatusContext, sourceContext, type ContextStatus } from '../context/source-context.js';
 import { PatientDataController } from '../shared/patient-data-controller.js';
-import { errorReason, renderEmpty, renderHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
+import { frameProperties, frameStyles } from '../shared/frame.styles.js';
+import { clampHeadingLevel, errorReason, renderEmpty, renderHeading, renderLoadError, renderLoading, renderNoPatient } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
 import { LabResultsSelectEvent } from './events.js';
@@ -64,10 +65,6 @@ const ICON_PATHS = {
 function flagIcon(flag: LabFlagView): TemplateResult {
   const path = flag.severity === 'critical' ? ICON_PATHS.critical : flag.direction === 'high' ? ICON_PATHS.high : flag.direction === 'low' ? ICON_PATHS.low : ICON_PATHS.abnormal;
   return html`<svg class="flag-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${path}</svg>`;
-}
-
-function clampLevel(level: number): number {
-  return Number.isInteger(level) && level >= 1 && level <= 6 ? level : 2;
 }
 
 function plural(count: number, one: string, many: string): string {
@@ -144,7 +141,7 @@ function plural(count: number, one: string, many: string): string {
  * @cssprop --ehr-lab-results-link-color - Buttons that act like links. Default: `--ehr-color-accent`.
  */
 export class LabResultsElement extends LitElement {
-  static override styles = [tokens, visuallyHidden, stateStyles, styles];
+  static override styles = [tokens, visuallyHidden, frameProperties('lab-results'), frameStyles, stateStyles, styles];
 
   /** Observations and DiagnosticReports (and a Patient, Organizations) to show as given; nothing is loaded. */
   @property({ attribute: false }) resources?: Resource[];
@@ -199,7 +196,7 @@ export class LabResultsElement extends LitElement {
   private viewMemo?: { readonly key: readonly unknown[]; readonly view: LabsView };
   private selectionMemo?: { readonly key: readonly unknown[]; readonly selection: LabSelection };
   private readonly ids = new Map<string, string>();
-  /** Whether each panel was rendered open: a \`toggle\` that only echoes it is not a choice. */
+  /** Whether each panel was rendered open: a `toggle` that only echoes it is not a choice. */
   private readonly renderedOpen = new Map<string, boolean>();
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -586,7 +583,7 @@ export class LabResultsElement extends LitElement {
     const latest = parseLabPanelSelection(this.panels) === 'latest';
     const title = html`Lab results${latest ? ', latest of each' : ''}${count === undefined ? nothing : html` <span class="count">(${count.toLocaleString('en-US')})</span>`}`;
     return html`<section part="base" class="base" aria-labelledby=${this.noHeading ? nothing : 'heading'} aria-label=${this.noHeading ? 'Lab results' : nothing}>
-      <div class="top">${this.noHeading ? nothing : renderHeading(clampLevel(this.headingLevel), title, 'heading')} ${toolbar}</div>
+      <div class="top">${this.noHeading ? nothing : renderHeading(clampHeadingLevel(this.headingLevel), title, 'heading')} ${toolbar}</div>
       ${body}
     </section>`;
   }

@@ -1,7 +1,7 @@
 import { css, unsafeCSS, type CSSResult } from 'lit';
 
 /** The elements drawn in the shared frame; each documents the frame's properties under its own prefix. */
-export type FramedElementName = 'allergy-list' | 'condition-list' | 'medication-list' | 'immunization-list' | 'vitals-chart';
+export type FramedElementName = 'allergy-list' | 'condition-list' | 'medication-list' | 'immunization-list' | 'vitals-chart' | 'lab-results';
 
 /**
  * The custom properties of the frame (`--ehr-<element>-background`, `-color`,
