@@ -21,7 +21,7 @@ export default {
   files: ['test/core/**/*.test.ts', 'test/elements/**/*.test.ts', 'test/stories/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser'] },
   concurrency: 2,
-  testFramework: { config: { timeout: 10000 } },
+  testFramework: { config: { timeout: 30000 } }, // a ceiling for slow machines, not a timing assertion
   browserStartTimeout: 60000,
   testsFinishTimeout: 180000,
   plugins: [

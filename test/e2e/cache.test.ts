@@ -92,12 +92,15 @@ describe('cache in the browser', () => {
     const page = await context.newPage();
     try {
       await firstView(page);
+      // Within `revalidateAfter` (10 s) a cached answer is shown without asking the server at
+      // all, so nothing could notice it is down: let the cached data age past that first.
+      await page.waitForTimeout(10500);
       await stack.sandbox.close();
       await page.reload();
       await page.locator('ehr-patient-banner').getByText(family).first().waitFor({ timeout: 15000 });
       const allergies = page.locator('ehr-allergy-list');
       await allergies.locator('[part~="item"]').first().waitFor({ timeout: 15000 });
-      await allergies.getByText('Offline').first().waitFor({ timeout: 15000 });
+      await allergies.getByText('Offline').first().waitFor({ timeout: 30000 });
       assert.equal(await allergies.getByText(/could not be loaded/i).count(), 0);
       assert.equal(await page.locator('ehr-allergy-list').getByText(/No allergies recorded|No known allergies/).count(), 0);
     } finally {

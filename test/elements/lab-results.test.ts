@@ -537,7 +537,7 @@ describe('<ehr-lab-results>: stories', () => {
   type StoryLike = { args?: Record<string, unknown>; render?: (args: never) => unknown };
 
   it('renders every state it names', async function () {
-    this.timeout(30000);
+    this.timeout(120000); // renders every story, some with years of generated labs: slow on a loaded 2-core machine
     const stories = await import('../../stories/lab-results.stories.js');
     const defaults = { ...stories.default.args, latency: 0 };
     const render = stories.default.render as unknown as (args: never) => unknown;
