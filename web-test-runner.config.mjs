@@ -20,7 +20,9 @@ function chromiumPath() {
 export default {
   files: ['test/core/**/*.test.ts', 'test/elements/**/*.test.ts', 'test/stories/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser'] },
-  concurrency: 2,
+  // One page at a time: a second page is a background tab, where requestAnimationFrame does not
+  // run (virtual lists and charts wait on it), so tests could hang behind each other.
+  concurrency: 1,
   testFramework: { config: { timeout: 30000 } }, // a ceiling for slow machines, not a timing assertion
   browserStartTimeout: 60000,
   testsFinishTimeout: 180000,
