@@ -1,5 +1,6 @@
 import { daysInMonth, fhirDateBounds, parseFhirDate, type CalendarDate } from './fhir-date.js';
 import { isEnglish, resolveLocale } from './locale.js';
+import { numberFormat } from './number-format.js';
 
 /** The unit an age is stated in, by the clinical convention (see {@link calculateAge}). */
 export type AgeUnit = 'day' | 'month' | 'year';
@@ -109,12 +110,12 @@ function formatUnit(locale: string, style: 'short' | 'long', unit: AgeUnit, valu
   // English clinical notes write "14 mo" and "52 y"; Intl's short English units are
   // "mths" and "yrs", so English short ages are spelled here. Days are always spelled out.
   if (style === 'short' && unit !== 'day' && isEnglish(locale)) {
-    const numbers = new Intl.NumberFormat(locale);
+    const numbers = numberFormat(locale);
     const amount = upper === undefined ? numbers.format(value) : numbers.formatRange(value, upper);
     return `${amount} ${unit === 'month' ? 'mo' : 'y'}`;
   }
   const unitDisplay = style === 'long' || unit === 'day' ? 'long' : 'short';
-  const formatter = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay });
+  const formatter = numberFormat(locale, { style: 'unit', unit, unitDisplay });
   return upper === undefined ? formatter.format(value) : formatter.formatRange(value, upper);
 }
 

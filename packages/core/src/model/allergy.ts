@@ -16,6 +16,7 @@ import {
   type ResourceIndex,
 } from './codeable.js';
 import { isObject, objects, text, type JsonObject } from './read.js';
+import { numberFormat } from '../format/number-format.js';
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -562,7 +563,7 @@ function unitKey(quantity: unknown): string {
 }
 
 function numberText(value: unknown, locale: string): string {
-  return typeof value === 'number' && Number.isFinite(value) ? new Intl.NumberFormat(locale).format(value) : '';
+  return typeof value === 'number' && Number.isFinite(value) ? numberFormat(locale).format(value) : '';
 }
 
 /** "12 years" from an Age quantity; the `unit` text as given when the code is not a UCUM time unit. */
@@ -572,7 +573,7 @@ function quantityText(quantity: unknown, locale: string): string | undefined {
   const unit = code ? UCUM_UNITS[code] : undefined;
   if (unit) {
     try {
-      return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(quantity.value);
+      return numberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(quantity.value);
     } catch {
       // fall through to the unit as written
     }

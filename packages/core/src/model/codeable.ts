@@ -5,6 +5,7 @@
 import { formatFhirDate, parseFhirDate, type FhirDatePrecision, type ParsedFhirDate } from '../format/fhir-date.js';
 import { formatHumanName, selectDisplayName } from './human-name.js';
 import { isObject, objects, text, type JsonObject } from './read.js';
+import { numberFormat } from '../format/number-format.js';
 
 /**
  * Code systems the clinical lists prefer, each with the equivalent URIs real servers send
@@ -297,21 +298,9 @@ export function compareText(a: string, b: string, locale: string): number {
   return collator.compare(a, b);
 }
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-/**
- * A number for people in `locale` ("1,000", "0.5"). Formatters are kept per locale and
- * options: building one costs far more than using it, and a list formats many numbers.
- */
+/** A number for people in `locale` ("1,000", "0.5"), with a reused formatter. */
 export function formatNumber(value: number, locale: string, options: Intl.NumberFormatOptions = {}): string {
-  const key = `${locale}\u0000${JSON.stringify(options)}`;
-  let formatter = numberFormats.get(key);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat(locale, options);
-    if (numberFormats.size >= 64) numberFormats.clear();
-    numberFormats.set(key, formatter);
-  }
-  return formatter.format(value);
+  return numberFormat(locale, options).format(value);
 }
 
 /** A FHIR Quantity for people: "480 mL", "< 5 mg"; the unit text, else its code. */
