@@ -220,3 +220,28 @@ describe('defineOnce', () => {
     expect(customElements.get('ehr-context')).to.equal(ContextElement);
   });
 });
+
+describe('<ehr-context>: smart_style_url', () => {
+  const style = { color_highlight: '#7a2e8a', color_background: '#fafafa', color_text: 'url(https://tracker.example/t)' };
+  const styleUrl = () => URL.createObjectURL(new Blob([JSON.stringify(style)], { type: 'application/json' }));
+  const styled = (launchContext: { smartStyleUrl: string }): FhirSource => new FakeSource({ patients: [patient], launchContext });
+
+  it("applies the EHR's colours to the elements inside, and ignores values that are not colours", async () => {
+    const context = await fixture<ContextElement>(html`<ehr-context .source=${styled({ smartStyleUrl: styleUrl() })}>
+      <ehr-patient-banner no-allergies></ehr-patient-banner>
+    </ehr-context>`);
+    const banner = context.querySelector('ehr-patient-banner')!;
+    await waitUntil(() => getComputedStyle(banner).getPropertyValue('--ehr-color-accent').trim() === '#7a2e8a', 'the EHR accent was not applied');
+    expect(getComputedStyle(banner).getPropertyValue('--ehr-color-scheme').trim()).to.equal('light');
+    expect(context.style.getPropertyValue('--ehr-color-text')).to.equal('');
+  });
+
+  it('leaves the default look with no-smart-style', async () => {
+    const context = await fixture<ContextElement>(html`<ehr-context no-smart-style .source=${styled({ smartStyleUrl: styleUrl() })}>
+      <ehr-patient-banner no-allergies></ehr-patient-banner>
+    </ehr-context>`);
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(context.style.getPropertyValue('--ehr-color-accent')).to.equal('');
+  });
+});

@@ -9,6 +9,7 @@ export type { FetchJson } from './source/paging.js';
 export { OpenServerSource, openServerSource } from './source/open-server-source.js';
 export type { OpenServerSourceOptions } from './source/open-server-source.js';
 export { BundleSource } from './source/bundle-source.js';
+export { loadSmartStyle, smartStyleTokens, type SmartStyle } from './source/smart-style.js';
 export type { BundleSourceOptions } from './source/bundle-source.js';
 export type { SmartLaunchOptions, SmartSource, SmartSourceOptions } from './smart/index.js';
 export * from './model/index.js';

@@ -1,7 +1,7 @@
 import { provide } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { createCachedSource, OpenServerSource, type CachedSource, type CachePolicy, type FhirSource } from '@ehr-elements/core';
+import { createCachedSource, loadSmartStyle, OpenServerSource, type CachedSource, type CachePolicy, type FhirSource } from '@ehr-elements/core';
 import { tokens } from '../styles/tokens.styles.js';
 import { styles } from './context.styles.js';
 import { ContextErrorEvent, ContextReadyEvent } from './events.js';
@@ -26,6 +26,9 @@ import { contextStatusContext, sourceContext, type ContextStatus } from './sourc
  * off; `user` names the portal's signed-in user (SMART launches use `fhirUser`); call
  * `logout()` when the user signs out. A `.source` is provided as given: wrap it with
  * `createCachedSource` to cache it.
+ *
+ * When a SMART launch names `smart_style_url`, the EHR's colours, corner radius and font
+ * are applied to the elements inside as `--ehr-*` tokens (`no-smart-style` opts out).
  *
  * @summary Provides the FHIR source to the elements inside it.
  *
@@ -66,6 +69,9 @@ export class ContextElement extends LitElement {
   /** How the cache answers: `cache-first-revalidate` (default), `network-first` or `no-store`. */
   @property({ attribute: 'cache-policy' }) cachePolicy?: CachePolicy;
 
+  /** Do not apply the EHR's `smart_style_url` styling to the elements inside. */
+  @property({ type: Boolean, attribute: 'no-smart-style' }) noSmartStyle = false;
+
   /** Where the source stands: `idle`, `launching`, `ready` or `error`. Reflected; set by the element. */
   @property({ reflect: true }) status: ContextStatus = 'idle';
 
@@ -97,7 +103,8 @@ export class ContextElement extends LitElement {
       changed.has('smart') ||
       changed.has('noCache') ||
       changed.has('user') ||
-      changed.has('cachePolicy')
+      changed.has('cachePolicy') ||
+      changed.has('noSmartStyle')
     ) {
       this.configure();
     }
@@ -214,6 +221,32 @@ export class ContextElement extends LitElement {
     this.provided = source;
     this.failure = undefined;
     this.setStatus('ready');
+    void this.applySmartStyle(source);
+  }
+
+  /** The `--ehr-*` properties this element set from a SMART style document. */
+  private styled: string[] = [];
+
+  /**
+   * SMART App Launch 2.2 "Styling": when the launch names `smart_style_url`, the elements
+   * take the EHR's colours, radius and font, set as `--ehr-*` tokens on this element (they
+   * inherit to everything inside). Values that are not plainly a colour, length or font
+   * list are ignored. `no-smart-style` opts out.
+   */
+  private async applySmartStyle(source: FhirSource): Promise<void> {
+    for (const name of this.styled) this.style.removeProperty(name);
+    this.styled = [];
+    const url = source.launchContext?.smartStyleUrl;
+    if (!url || this.noSmartStyle) return;
+    try {
+      const tokens = await loadSmartStyle(url);
+      if (this.provided !== source || this.noSmartStyle) return;
+      for (const [name, value] of Object.entries(tokens)) this.style.setProperty(name, value);
+      this.styled = Object.keys(tokens);
+    } catch (error) {
+      // Styling is a nicety: the record shows in the default look.
+      console.warn('ehr-context: the SMART style could not be applied.', error);
+    }
   }
 
   private fail(title: string, error: unknown): void {
