@@ -112,6 +112,18 @@ try {
       const errorShown = await page.locator('.sb-show-errordisplay').count();
       check(rendered && errorShown === 0, `built story ${story.id} renders`);
     }
+    // Docs pages (addon-docs + the custom-elements manifest): the API table and the stories render.
+    const docs = Object.values(index.entries as Record<string, { id: string; type: string }>).filter((entry) => entry.type === 'docs');
+    for (const doc of docs) {
+      await page.goto(`${storybook.url}/iframe.html?id=${doc.id}&viewMode=docs`);
+      const rendered = await page
+        .waitForFunction(() => {
+          const root = document.querySelector('#storybook-docs');
+          return !!root && /Name|Attribute|Property/i.test(root.textContent ?? '') && root.querySelector('[id^="ehr-"], ehr-patient-banner, ehr-record, ehr-allergy-list, ehr-condition-list, ehr-medication-list, ehr-immunization-list, ehr-vitals-chart, ehr-lab-results, ehr-timeline') !== null;
+        }, undefined, { timeout: 20000 })
+        .then(() => true, () => false);
+      check(rendered, `built docs page ${doc.id} renders its API table and stories`);
+    }
     await page.close();
   }
 } finally {

@@ -19,6 +19,7 @@ interface RecordArgs {
 const meta: Meta<RecordArgs> = {
   title: 'Elements/Record',
   component: 'ehr-record',
+  tags: ['autodocs'],
   args: { sections: '', units: 'metric' },
   argTypes: {
     sections: { control: 'text', description: 'Sections to show (empty: all)' },

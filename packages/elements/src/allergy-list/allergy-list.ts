@@ -56,6 +56,7 @@ function lifeThreateningCount(count: number): string {
  * give the element an id; `focusList()` moves focus to it, and the banner calls it when its
  * link targets the list.
  *
+ * @tag ehr-allergy-list
  * @summary Allergies and intolerances, life-threatening first.
  *
  * @fires ehr-allergy-select - {AllergySelectEvent} The user activated an allergy (`event.resource`, `event.allergy`).

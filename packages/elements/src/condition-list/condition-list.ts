@@ -31,6 +31,7 @@ const CATEGORY_PHRASES: Readonly<Record<string, string>> = {
  * (never an empty list), "No conditions recorded" (or, with a category filter, which
  * kind of empty), and the list.
  *
+ * @tag ehr-condition-list
  * @summary The patient's problem list and diagnoses.
  *
  * @fires ehr-condition-select - {ConditionSelectEvent} The user activated a condition (`event.resource`, `event.condition`).

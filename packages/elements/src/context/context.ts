@@ -30,6 +30,7 @@ import { contextStatusContext, sourceContext, type ContextStatus } from './sourc
  * When a SMART launch names `smart_style_url`, the EHR's colours, corner radius and font
  * are applied to the elements inside as `--ehr-*` tokens (`no-smart-style` opts out).
  *
+ * @tag ehr-context
  * @summary Provides the FHIR source to the elements inside it.
  *
  * @slot - The elements that read from the source.

@@ -36,6 +36,7 @@ export type ImmunizationGrouping = 'none' | 'vaccine';
  * Every state is rendered: loading, an error with Retry (never an empty list), "No
  * immunizations recorded", and the list.
  *
+ * @tag ehr-immunization-list
  * @summary The patient's immunization history.
  *
  * @fires ehr-immunization-select - {ImmunizationSelectEvent} The user activated an immunization (`event.resource`, `event.immunization`).

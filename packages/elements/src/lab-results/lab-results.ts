@@ -96,6 +96,7 @@ function plural(count: number, one: string, many: string): string {
  *
  * FHIR strings are shown as text only.
  *
+ * @tag ehr-lab-results
  * @summary Laboratory results by panel, with flags and trends.
  *
  * @fires ehr-lab-results-select - {LabResultsSelectEvent} The user activated a test (`event.observation`, `event.observations` of the same analyte newest first, `event.result`, `event.trend`). Cancelable: cancel it to keep the built-in history closed.

@@ -50,6 +50,7 @@ const WARNING_STATUSES = new Set(['on-hold', 'draft', 'unknown']);
  * missing and a Retry: the list is never silently incomplete. When both fail, an error
  * with Retry replaces the list.
  *
+ * @tag ehr-medication-list
  * @summary The patient's medication list: prescriptions and reported medications.
  *
  * @fires ehr-medication-select - {MedicationSelectEvent} The user activated a medication (`event.resource`, `event.medication`).

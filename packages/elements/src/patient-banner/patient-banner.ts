@@ -70,6 +70,7 @@ function safeHref(value: string | undefined): string | undefined {
  * Colours follow `prefers-color-scheme` unless the page sets `--ehr-color-scheme` (`light` or
  * `dark`); see the global tokens in `styles/tokens.styles.ts`.
  *
+ * @tag ehr-patient-banner
  * @summary The patient's identity at the top of a record.
  *
  * @fires ehr-patient-banner-allergies - {PatientBannerAllergiesEvent} The user activated the allergy alert (no `allergies-href`); `event.summary`.

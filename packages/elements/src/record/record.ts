@@ -41,6 +41,7 @@ export function parseRecordSections(value: string | null | undefined): RecordSec
  * Retry, and the others still render. Reads from the enclosing `<ehr-context>`, or from a
  * `.source` set on it, which it passes on to its sections.
  *
+ * @tag ehr-record
  * @summary A patient's comprehensive record, composed.
  *
  * @csspart layout - The grid of sections.

@@ -144,6 +144,7 @@ function inputDay(value: string | undefined, edge: 'from' | 'to'): string {
  * Data comes from the enclosing `<ehr-context>` (every type searched in parallel, all
  * pages) or directly from the `resources` property. FHIR strings are shown as text only.
  *
+ * @tag ehr-timeline
  * @summary A virtualised, filterable timeline of the whole record.
  *
  * @fires ehr-timeline-select - {TimelineSelectEvent} The user chose an event (`event.event`, `event.resource`).

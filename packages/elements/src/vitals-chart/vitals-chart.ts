@@ -86,6 +86,7 @@ const COLOR_KEYS: readonly (keyof PlotColors)[] = ['line', 'systolic', 'diastoli
  * `Observation?patient=<id>&category=vital-signs`) or directly from the `resources`
  * property (Observations with or without the vital-signs category).
  *
+ * @tag ehr-vitals-chart
  * @summary Vital signs over time: charts, a data table and the latest values.
  *
  * @fires ehr-vitals-chart-range-change - {VitalsChartRangeChangeEvent} The user chose a time range (`event.range`).
