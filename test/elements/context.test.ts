@@ -115,6 +115,23 @@ describe('<ehr-context>: server and patient attributes (window.fetch stubbed)', 
     expect(context.getAttribute('status')).to.equal('idle');
   });
 
+  it('keeps caching after being moved in the DOM', async () => {
+    const events: ContextReadyEvent[] = [];
+    const context = await fixture<ContextElement>(html`<ehr-context
+      server="https://fhir.example.org/r4"
+      patient="p1"
+      @ehr-context-ready=${(event: ContextReadyEvent) => events.push(event)}
+    ></ehr-context>`);
+    const parent = context.parentElement!;
+    context.remove();
+    parent.append(context);
+    await context.updateComplete;
+    const latest = events[events.length - 1]!.source as FhirSource & { storage?: string };
+    expect('destroyPartition' in latest, 'a cached source').to.equal(true);
+    expect(latest.storage, 'an open cache, not a closed one').not.to.equal('off');
+    await context.logout();
+  });
+
   it('sends a token set as a property, and never puts it in the DOM', async () => {
     const context = await fixture<ContextElement>(html`<ehr-context
       no-cache

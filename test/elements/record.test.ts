@@ -100,3 +100,16 @@ describe('<ehr-record>', () => {
     await expect(element).to.be.accessible();
   });
 });
+
+describe('<ehr-record>: accessibility of the whole record', () => {
+  it('is accessible with all eight sections loaded, charts and timeline included', async function () {
+    this.timeout(60000);
+    const source = new BundleSource({ resources: record.resources, patientId: record.patient.id });
+    const element = await fixture<RecordElement>(html`<ehr-record .source=${source}></ehr-record>`);
+    for (const tag of ['ehr-patient-banner', 'ehr-allergy-list', 'ehr-condition-list', 'ehr-medication-list', 'ehr-immunization-list', 'ehr-vitals-chart', 'ehr-lab-results', 'ehr-timeline']) {
+      await waitUntil(() => loaded(child(element, tag)), tag, { timeout: 15000 });
+    }
+    await waitUntil(() => child(element, 'ehr-vitals-chart').shadowRoot!.querySelector('canvas'), 'the charts are drawn', { timeout: 15000 });
+    await expect(element).to.be.accessible();
+  });
+});

@@ -143,6 +143,13 @@ export class ContextElement extends LitElement {
     if (cached) await cached.destroyPartition();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the DOM (disconnected, then connected again): the cache closed on the way
+    // out; open a new one around the same source.
+    if (this.hasUpdated && !this.source && !this.noCache && !this.cached && (this.server || this.smart)) this.configure();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.cached?.close();
