@@ -477,3 +477,22 @@ describe('<ehr-timeline>: stories', () => {
     expect(listItems(large).length).to.be.lessThan(300);
   });
 });
+
+describe('<ehr-timeline>: keyboard access before rows are rendered', () => {
+  it('makes the list itself the tab stop while the virtualizer has no rows in the DOM (below the fold), and is axe-clean', async () => {
+    const host = await fixture(html`<div>
+      <div style="height: 3000px"></div>
+      <ehr-timeline .resources=${record()}></ehr-timeline>
+    </div>`);
+    const el = host.querySelector('ehr-timeline') as TimelineElement;
+    await waitUntil(() => shadow(el).querySelector('[part~="list"]'), 'the list frame');
+    await el.updateComplete;
+    const list = shadow(el).querySelector<HTMLElement>('[part~="list"]')!;
+    expect(items(el), 'below the fold the virtualizer renders no rows').to.have.length(0);
+    expect(list.getAttribute('tabindex'), 'no rows yet: the list is focusable').to.equal('0');
+    await expect(el).to.be.accessible();
+    el.scrollIntoView();
+    await waitUntil(() => items(el).length > 0, 'rows render once the list is in view');
+    await waitUntil(() => !list.hasAttribute('tabindex'), 'the rows take over the tab stop');
+  });
+});

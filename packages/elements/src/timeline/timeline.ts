@@ -252,6 +252,13 @@ export class TimelineElement extends LitElement {
   /** The row that holds the list's one tab stop (roving tabindex). */
   @state() private activeIndex = -1;
 
+  /**
+   * Whether the virtualizer has rows in the DOM. Until it has (the list is below the fold,
+   * or not laid out yet), the scrollable list itself is the tab stop, so it stays reachable
+   * by keyboard (WCAG 2.1.1; axe `scrollable-region-focusable`).
+   */
+  @state() private rowsRendered = false;
+
   private readonly data = new PatientDataController<TimelineLoad>(this, {
     load: (source, patientId, { signal, onProgress }) =>
       loadTimeline(source, patientId, { signal, onProgress, kinds: this.kinds, observations: this.observations }),
@@ -551,6 +558,14 @@ export class TimelineElement extends LitElement {
   private handleListFocusIn(domEvent: FocusEvent): void {
     const button = (domEvent.target as Element).closest<HTMLElement>('[data-index]');
     if (button) this.activeIndex = Number(button.dataset.index);
+    // The list itself took focus (no rows were rendered then): hand it to the tab-stop row if there is one now.
+    else if (domEvent.target === domEvent.currentTarget) this.rowButton(this.tabStop)?.focus();
+  }
+
+  private handleRangeChanged(domEvent: Event & { first?: number; last?: number }): void {
+    const { first, last } = domEvent;
+    const rendered = typeof first === 'number' && typeof last === 'number' && last >= first && last >= 0;
+    if (rendered !== this.rowsRendered) this.rowsRendered = rendered;
   }
 
   private handleListKeyDown(domEvent: KeyboardEvent): void {
@@ -841,7 +856,9 @@ export class TimelineElement extends LitElement {
         : `${this.heading}: ${numberFormat.format(filtered.events.length)} of ${eventCount(timeline.events.length)}`}
       @click=${this.handleListClick}
       @keydown=${this.handleListKeyDown}
+      tabindex=${this.rowsRendered ? nothing : 0}
       @focusin=${this.handleListFocusIn}
+      @rangeChanged=${this.handleRangeChanged}
       @visibilityChanged=${this.handleVisibilityChanged}
       @scroll=${this.handleListScroll}
     >
