@@ -1,10 +1,10 @@
-import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { OperationOutcome } from '@medplum/fhirtypes';
 // The fhirclient type comes through launch.ts, the one module that imports fhirclient.
 import type { FhirClient as Client } from './launch.js';
 import { FhirError } from '../source/fhir-source.js';
-import type { FhirServerIdentity, FhirSource, LaunchContext, ReadOptions, SearchOptions, SearchParams, SearchResult } from '../source/fhir-source.js';
-import { FHIR_JSON, abortedError, assertResourcePath, errorForStatus, isSameOrigin, throwIfAborted, wrongTypeError } from '../source/http.js';
-import { buildSearchUrl, searchAllPages } from '../source/paging.js';
+import type { FhirServerIdentity, LaunchContext } from '../source/fhir-source.js';
+import { FHIR_JSON, abortedError, errorForStatus, isSameOrigin, throwIfAborted } from '../source/http.js';
+import { HttpFhirSource } from '../source/http-source.js';
 
 export interface SmartSourceOptions {
   /** A human label for the server; defaults to its host. */
@@ -23,10 +23,10 @@ interface HttpErrorLike {
  * A FhirSource over a SMART on FHIR session (a fhirclient `Client` from the launch).
  *
  * Requests go through `client.request()`, which adds the token and refreshes it when it
- * expires, but paging is done here with {@link searchAllPages}: fhirclient's own
+ * expires, but paging is done here with the shared same-origin paging engine (`searchAllPages`): fhirclient's own
  * `pageLimit` follows `next` links to any origin with the token and has no loop guard.
  */
-export class SmartSource implements FhirSource {
+export class SmartSource extends HttpFhirSource {
   readonly server: FhirServerIdentity;
   readonly patientId: string | undefined;
   readonly launchContext: LaunchContext;
@@ -35,6 +35,7 @@ export class SmartSource implements FhirSource {
   private readonly client: Client;
 
   constructor(client: Client, options: SmartSourceOptions = {}) {
+    super();
     this.client = client;
     const baseUrl = String(client.state.serverUrl).replace(/\/+$/, '');
     this.server = { baseUrl, label: options.label ?? new URL(baseUrl).host };
@@ -52,26 +53,9 @@ export class SmartSource implements FhirSource {
     this.userKey = fhirUser;
   }
 
-  async read<T extends Resource = Resource>(resourceType: string, id: string, options: ReadOptions = {}): Promise<T> {
-    assertResourcePath(resourceType, id);
-    const url = `${this.server.baseUrl}/${resourceType}/${id}`;
-    const resource = await this.request(url, options.signal);
-    const actualType = (resource as { resourceType?: unknown }).resourceType;
-    if (actualType !== resourceType) throw wrongTypeError(actualType, resourceType, url);
-    return resource as T;
-  }
-
-  search<T extends Resource = Resource>(resourceType: string, params?: SearchParams, options: SearchOptions = {}): Promise<SearchResult<T>> {
-    try {
-      const url = buildSearchUrl(this.server.baseUrl, resourceType, params);
-      return searchAllPages<T>((pageUrl, signal) => this.request(pageUrl, signal), url, this.server.baseUrl, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
 
   /** The one place requests are made: same origin as the server, or not at all, since fhirclient always adds the token. */
-  private async request(url: string, signal: AbortSignal | undefined): Promise<unknown> {
+  protected async request(url: string, signal: AbortSignal | undefined): Promise<unknown> {
     if (!isSameOrigin(url, this.server.baseUrl)) {
       throw new FhirError('invalid-response', 'The address is not on the FHIR server this record comes from; it was not requested.', { url });
     }

@@ -1,9 +1,8 @@
-import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from './fhir-source.js';
-import type { FhirServerIdentity, FhirSource, ReadOptions, SearchOptions, SearchParams, SearchResult } from './fhir-source.js';
-import { assertResourcePath, fetchFhirJson, isSameOrigin, normalizeBaseUrl, wrongTypeError } from './http.js';
+import type { FhirServerIdentity } from './fhir-source.js';
+import { fetchFhirJson, isSameOrigin, normalizeBaseUrl } from './http.js';
 import type { FetchLike } from './http.js';
-import { buildSearchUrl, searchAllPages } from './paging.js';
+import { HttpFhirSource } from './http-source.js';
 
 export interface OpenServerSourceOptions {
   /** The FHIR base URL, e.g. `https://ehr.example.org/fhir/r4`. */
@@ -27,7 +26,7 @@ export interface OpenServerSourceOptions {
  * host page already holds (a patient portal). Every request goes through one check:
  * it must be on the base URL's origin, so the token never leaves for another site.
  */
-export class OpenServerSource implements FhirSource {
+export class OpenServerSource extends HttpFhirSource {
   readonly server: FhirServerIdentity;
   readonly patientId: string | undefined;
   readonly userKey?: string;
@@ -37,6 +36,7 @@ export class OpenServerSource implements FhirSource {
   private readonly fetchImpl: FetchLike;
 
   constructor(options: OpenServerSourceOptions) {
+    super();
     const baseUrl = normalizeBaseUrl(options.baseUrl);
     this.server = { baseUrl, label: options.label ?? new URL(baseUrl).host };
     this.patientId = options.patientId;
@@ -48,26 +48,9 @@ export class OpenServerSource implements FhirSource {
     this.fetchImpl = custom ? (input, init) => custom(input, init) : (input, init) => fetch(input, init);
   }
 
-  async read<T extends Resource = Resource>(resourceType: string, id: string, options: ReadOptions = {}): Promise<T> {
-    assertResourcePath(resourceType, id);
-    const url = `${this.server.baseUrl}/${resourceType}/${id}`;
-    const resource = await this.request(url, options.signal);
-    const actualType = (resource as { resourceType?: unknown }).resourceType;
-    if (actualType !== resourceType) throw wrongTypeError(actualType, resourceType, url);
-    return resource as T;
-  }
-
-  search<T extends Resource = Resource>(resourceType: string, params?: SearchParams, options: SearchOptions = {}): Promise<SearchResult<T>> {
-    try {
-      const url = buildSearchUrl(this.server.baseUrl, resourceType, params);
-      return searchAllPages<T>((pageUrl, signal) => this.request(pageUrl, signal), url, this.server.baseUrl, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
 
   /** The one place requests are made: same origin as the base, or not at all. */
-  private request(url: string, signal: AbortSignal | undefined): Promise<unknown> {
+  protected request(url: string, signal: AbortSignal | undefined): Promise<unknown> {
     if (!isSameOrigin(url, this.server.baseUrl)) {
       return Promise.reject(
         new FhirError('invalid-response', 'The address is not on the FHIR server this record comes from; it was not requested.', { url }),
