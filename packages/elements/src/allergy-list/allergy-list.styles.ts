@@ -65,6 +65,14 @@ export const styles = css`
     border-inline-start: 0.25rem solid var(--_ehr-color-border);
     border-radius: calc(var(--_border-radius) * 0.75);
     min-inline-size: 0;
+    /*
+     * Items below the fold are neither laid out nor painted until they come near the
+     * viewport (they stay in the accessibility tree and find-in-page): a 50-allergy list
+     * costs the layout of the few items on screen. \`auto\` remembers each item's real size
+     * once seen, so the scrollbar does not jump.
+     */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 4.5rem;
   }
 
   .item.life-threatening {
