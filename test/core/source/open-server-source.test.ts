@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { Observation, Resource } from '@medplum/fhirtypes';
+import type { Observation, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../../../packages/core/src/source/fhir-source.js';
 import type { SearchProgress } from '../../../packages/core/src/source/fhir-source.js';
 import { OpenServerSource, openServerSource } from '../../../packages/core/src/source/open-server-source.js';
@@ -74,6 +74,30 @@ describe('OpenServerSource paging', () => {
     expect(result.resources.map((r) => r.id)).to.deep.equal(['m1']);
     expect(result.included.map((r) => r.id)).to.deep.equal(['med1']);
     expect(result.outcomes).to.deep.equal([warning]);
+  });
+
+  it('with a fake server that reports an error OperationOutcome beside its matches, marks the answer incomplete (server-outcome)', async () => {
+    const refused = outcome('Sensitive allergy records were withheld');
+    const { source: s } = source(() => json(searchset([{ resourceType: 'AllergyIntolerance', id: 'a1' } as Resource], { outcomes: [refused] })));
+    const result = await s.search('AllergyIntolerance', { patient: 'p1' });
+    expect(result.resources.map((r) => r.id)).to.deep.equal(['a1']);
+    expect(result.complete).to.equal(false);
+    expect(result.incompleteReason).to.equal('server-outcome');
+    expect(result.outcomes).to.deep.equal([refused]);
+  });
+
+  it('with a fake server that sends only warning and information outcomes, the answer stays complete', async () => {
+    const notes: OperationOutcome = {
+      resourceType: 'OperationOutcome',
+      issue: [
+        { severity: 'warning', code: 'informational', diagnostics: 'Some results were filtered' },
+        { severity: 'information', code: 'informational', diagnostics: 'No more results' },
+      ],
+    };
+    const { source: s } = source(() => json(searchset([], { outcomes: [notes] })));
+    const result = await s.search('AllergyIntolerance', { patient: 'p1' });
+    expect(result.complete).to.equal(true);
+    expect(result.incompleteReason).to.equal(undefined);
   });
 
   it('with a fake server whose next link points to another origin, stops there and never sends it the token', async () => {

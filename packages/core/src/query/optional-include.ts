@@ -1,8 +1,18 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { FhirSource, SearchOptions, SearchParams, SearchResult } from '../source/fhir-source.js';
 
-/** Per source, the `_include` searches its server refused (HTTP 400): not asked again. */
-const refusedIncludes = new WeakMap<FhirSource, Set<string>>();
+/**
+ * Per source, the `_include` searches its server refused (HTTP 400): not asked again. Keyed
+ * by the source's `server` identity object rather than the source itself: elements hand
+ * queries a fresh wrapper of their source on every load (to note cache provenance), and a
+ * wrapper passes the same `server` through, so the refusal is remembered across loads.
+ */
+const refusedIncludes = new WeakMap<object, Set<string>>();
+
+function memoryKey(source: FhirSource): object {
+  const server: unknown = source.server;
+  return typeof server === 'object' && server !== null ? server : source;
+}
 
 function statusOf(error: unknown): number | undefined {
   const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
@@ -26,15 +36,16 @@ export async function searchWithOptionalInclude<T extends Resource>(
   options: SearchOptions = {},
 ): Promise<SearchResult<T>> {
   const key = `${resourceType}?${JSON.stringify(include)}`;
-  if (!refusedIncludes.get(source)?.has(key)) {
+  const server = memoryKey(source);
+  if (!refusedIncludes.get(server)?.has(key)) {
     try {
       return await source.search<T>(resourceType, { ...params, ...include } as SearchParams, options);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (statusOf(error) === 400) {
-        const refused = refusedIncludes.get(source) ?? new Set<string>();
+        const refused = refusedIncludes.get(server) ?? new Set<string>();
         refused.add(key);
-        refusedIncludes.set(source, refused);
+        refusedIncludes.set(server, refused);
       }
     }
   }

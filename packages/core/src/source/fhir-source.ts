@@ -59,10 +59,16 @@ export interface SearchResult<T extends Resource = Resource> {
   readonly included: Resource[];
   /** `Bundle.total` of the first page, when given. */
   readonly total?: number;
-  /** False when a page limit, a resource limit or a refused `next` link stopped the paging early. */
+  /**
+   * False when a page limit, a resource limit or a refused `next` link stopped the paging
+   * early, or when the server said in the bundle that it could not give every match.
+   */
   readonly complete: boolean;
-  /** Why paging stopped early, when it did. */
-  readonly incompleteReason?: 'page-limit' | 'limit' | 'foreign-next-link' | 'repeated-next-link';
+  /**
+   * Why the answer is incomplete, when it is. `server-outcome`: an OperationOutcome entry of
+   * severity error or fatal came with the matches (see `outcomes`).
+   */
+  readonly incompleteReason?: 'page-limit' | 'limit' | 'foreign-next-link' | 'repeated-next-link' | 'server-outcome';
   /** OperationOutcome entries the server put in the bundle (warnings such as "results truncated"). */
   readonly outcomes: OperationOutcome[];
   /**

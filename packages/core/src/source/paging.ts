@@ -170,6 +170,13 @@ export async function searchAllPages<T extends Resource = Resource>(
     url = nextUrl;
   }
 
+  // FHIR R4 search (http.html#search, §3.1.1.5.x "search.mode = outcome"): a server may put an
+  // OperationOutcome among the matches. Warnings and information ("some results filtered")
+  // leave the answer whole; an error or fatal issue in a 200 answer means the server could not
+  // give every match (a category it refused, a back end that timed out), so the answer is
+  // marked incomplete and an element says so, rather than presenting it as the whole record.
+  if (incompleteReason === undefined && outcomes.some(hasBlockingIssue)) incompleteReason = 'server-outcome';
+
   // A resource both matched and included is reported once, as a match.
   const matchKeys = new Set(resources.map((resource) => `${resource.resourceType}/${resource.id}`));
   const onlyIncluded = included.filter((resource) => !resource.id || !matchKeys.has(`${resource.resourceType}/${resource.id}`));
@@ -182,6 +189,18 @@ export async function searchAllPages<T extends Resource = Resource>(
     ...(incompleteReason ? { incompleteReason } : {}),
     outcomes,
   };
+}
+
+/** True when an OperationOutcome has an issue of severity `error` or `fatal` (R4 issue-severity). */
+export function hasBlockingIssue(outcome: OperationOutcome): boolean {
+  const issues: unknown = (outcome as { issue?: unknown }).issue;
+  return (
+    Array.isArray(issues) &&
+    issues.some((issue: unknown) => {
+      const severity = typeof issue === 'object' && issue !== null ? (issue as { severity?: unknown }).severity : undefined;
+      return severity === 'error' || severity === 'fatal';
+    })
+  );
 }
 
 function nextLink(bundle: Bundle): string | undefined {

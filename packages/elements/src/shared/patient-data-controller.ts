@@ -68,6 +68,8 @@ export class PatientDataController<T> implements ReactiveController {
   private readTypes = new Set<string>();
   /** The last value shown, kept on screen while a cache update reloads (no flicker). */
   private shown?: T;
+  /** Whose data `shown` is: it is only ever shown again for the same source and patient. */
+  private shownFor?: { readonly source: FhirSource; readonly patientId: string };
   private refreshing = false;
 
   constructor(host: PatientDataHost, options: PatientDataOptions<T>) {
@@ -76,21 +78,36 @@ export class PatientDataController<T> implements ReactiveController {
     host.addController(this);
     this.task = new Task(host, {
       task: async ([source, patientId, direct], { signal }) => {
+        if (!this.isShownFor(source, patientId)) this.forgetShown();
         if (direct || !source || !patientId) return initialState;
         this.progress = undefined;
         const types = new Set<string>();
         const seen: CacheProvenance[] = [];
-        const value = await options.load(noteProvenance(source, types, seen), patientId, {
-          signal,
-          onProgress: (progress) => {
-            if (signal.aborted) return;
-            this.progress = progress;
-            host.requestUpdate();
-          },
-        });
+        let value: T;
+        try {
+          value = await options.load(noteProvenance(source, types, seen), patientId, {
+            signal,
+            onProgress: (progress) => {
+              if (signal.aborted) return;
+              this.progress = progress;
+              host.requestUpdate();
+            },
+          });
+        } catch (error) {
+          // A background reload (after a cache update) that fails keeps what is on screen:
+          // cached data is never replaced by an error state; the note says it is offline.
+          if (!signal.aborted && this.refreshing && this.shown !== undefined && this.isShownFor(source, patientId)) {
+            this.refreshing = false;
+            if (this.freshness) this.freshness = { ...this.freshness, state: 'offline' };
+            return this.shown;
+          }
+          this.refreshing = false;
+          throw error;
+        }
         this.readTypes = types;
         this.freshness = oldest(seen);
         this.shown = value;
+        this.shownFor = { source, patientId };
         this.refreshing = false;
         return value;
       },
@@ -130,9 +147,21 @@ export class PatientDataController<T> implements ReactiveController {
     const type = (event as Event & { resourceType?: string }).resourceType;
     if (this.options.direct?.() !== undefined) return;
     if (type && this.readTypes.size > 0 && !this.readTypes.has(type)) return;
-    this.refreshing = this.shown !== undefined;
+    this.refreshing = this.shown !== undefined && this.isShownFor(this.host.source, this.patientId);
     void this.task.run();
   };
+
+  private isShownFor(source: FhirSource | undefined, patientId: string | undefined): boolean {
+    return this.shownFor !== undefined && this.shownFor.source === source && this.shownFor.patientId === patientId;
+  }
+
+  /** Another source or patient: what was shown belongs to someone else and is never shown again. */
+  private forgetShown(): void {
+    this.shown = undefined;
+    this.shownFor = undefined;
+    this.refreshing = false;
+    this.freshness = undefined;
+  }
 
   private readonly handleCacheStatus = (event: Event): void => {
     const status = (event as Event & { status?: string }).status;
@@ -173,7 +202,9 @@ export class PatientDataController<T> implements ReactiveController {
         initial: () => renderers.pending(undefined),
         // A reload after a cache update keeps the old data on screen until the new arrives.
         pending: () =>
-          this.refreshing && this.shown !== undefined ? this.renderComplete(renderers, this.shown) : renderers.pending(this.progress),
+          this.refreshing && this.shown !== undefined && this.isShownFor(this.host.source, this.patientId)
+            ? this.renderComplete(renderers, this.shown)
+            : renderers.pending(this.progress),
         complete: (value) => (value === undefined ? renderers.pending(undefined) : this.renderComplete(renderers, value)),
         error: (error) => renderers.error(error),
       }) ?? nothing
