@@ -534,7 +534,7 @@ export class LabResultsElement extends LitElement {
   private renderRecords(records: ClinicalRecords, view: LabsView, selection: LabSelection): TemplateResult {
     const notices = html`${records.complete
       ? nothing
-      : html`<p part="notice" class="notice">These results may be incomplete: the server had more than could be loaded.</p>`}${records.otherPatient > 0
+      : html`<p part="notice" class="notice">These results may be incomplete: not every result on the server could be loaded.</p>`}${records.otherPatient > 0
       ? html`<p part="notice" class="notice">
           ${plural(records.otherPatient, 'record', 'records')} the server returned for another patient ${records.otherPatient === 1 ? 'was' : 'were'} left out.
         </p>`

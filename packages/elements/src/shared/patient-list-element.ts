@@ -130,7 +130,7 @@ export abstract class PatientListElement<View extends PatientListView, Item> ext
   protected renderNotices(records: ClinicalRecords): TemplateResult {
     return html`${records.complete
       ? nothing
-      : html`<p part="notice" class="notice">This list may be incomplete: the server had more ${this.listName.toLowerCase()} than could be loaded.</p>`}${records.otherPatient > 0
+      : html`<p part="notice" class="notice">This list may be incomplete: not every ${this.listName.toLowerCase().replace(/s$/, '')} record on the server could be loaded.</p>`}${records.otherPatient > 0
       ? html`<p part="notice" class="notice">
           ${records.otherPatient} ${records.otherPatient === 1 ? 'record' : 'records'} the server returned for another patient ${records.otherPatient === 1 ? 'was' : 'were'} left out.
         </p>`
