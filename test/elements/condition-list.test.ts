@@ -124,6 +124,15 @@ describe('<ehr-condition-list>: populated', () => {
     expect(text(shadow(el))).not.to.contain('Urinary tract infection');
   });
 
+  it('never shows a condition whose verification says "Entered in Error" in text only', async () => {
+    const el = await fixture<ConditionListElement>(html`<ehr-condition-list
+      .resources=${[condition('kept', { code: { text: 'Asthma' } }), condition('wrong', { code: { text: 'Pneumonia' }, verificationStatus: { text: 'Entered in Error' } })]}
+    ></ehr-condition-list>`);
+    expect(text(heading(el))).to.equal('Conditions (1)');
+    expect(names(shadow(el) as unknown as Element)).to.deep.equal(['Asthma']);
+    expect(text(shadow(el))).not.to.contain('Pneumonia');
+  });
+
   it('shows onset, ending, category, recorder and labels in words', async () => {
     const el = await listIn(new TestSource(record));
     await loaded(el);

@@ -98,6 +98,19 @@ describe('toConditionList: groups (FHIR R4 clinicalStatus and verificationStatus
     expect([...list.active, ...list.resolved, ...list.refuted, ...list.unknown].map((item) => item.name)).not.to.include('UTI');
   });
 
+  it('never shows a condition entered in error however the status is written: text only, an STU3 string, any case', () => {
+    const list = toConditionList([
+      condition({ id: 'ok', code: { text: 'Asthma' } }),
+      condition({ id: 'text', verificationStatus: { text: 'Entered in Error' }, code: { text: 'UTI' } }),
+      condition({ id: 'stu3', verificationStatus: 'entered-in-error', code: { text: 'Gout' } }),
+      condition({ id: 'case', verificationStatus: { coding: [{ system: VERIFICATION, code: 'Entered-In-Error' }] }, code: { text: 'Flu' } }),
+      // A coded status wins over a text that disagrees with it.
+      condition({ id: 'coded', verificationStatus: { coding: [{ system: VERIFICATION, code: 'confirmed' }], text: 'entered in error' }, code: { text: 'Eczema' } }),
+    ]);
+    expect(list.active.map((item) => item.name)).to.deep.equal(['Asthma', 'Eczema']);
+    expect(list.enteredInError).to.equal(3);
+  });
+
   it('lists refuted conditions apart, labelled, whatever their clinical status', () => {
     const list = view({ verificationStatus: verification('refuted'), clinicalStatus: clinical('active') });
     expect(list.active).to.have.length(0);

@@ -322,6 +322,19 @@ describe('buildTimeline: rules', () => {
     expect(keys(events)).to.deep.equal(['Procedure/kept']);
   });
 
+  it('drops entered-in-error records however the status is written, as the lists do', () => {
+    const events = only([
+      { resourceType: 'Condition', id: 'stu3', verificationStatus: 'entered-in-error', onsetDateTime: '2020' },
+      { resourceType: 'Condition', id: 'text', verificationStatus: { text: 'Entered in error' }, onsetDateTime: '2020' },
+      { resourceType: 'AllergyIntolerance', id: 'upper', verificationStatus: { coding: [{ code: 'ENTERED-IN-ERROR' }] }, recordedDate: '2020' },
+      { resourceType: 'Procedure', id: 'cased', status: 'Entered-In-Error', performedDateTime: '2020' },
+      { resourceType: 'Immunization', id: 'words', status: 'entered in error', occurrenceDateTime: '2020' },
+      { resourceType: 'DocumentReference', id: 'doc', status: 'current', docStatus: 'Entered-in-Error', date: '2020' },
+      { resourceType: 'Condition', id: 'kept', verificationStatus: { coding: [{ code: 'confirmed' }], text: 'entered in error' }, onsetDateTime: '2020' },
+    ]);
+    expect(keys(events)).to.deep.equal(['Condition/kept']);
+  });
+
   it('orders newest first; a partial date sorts after the full dates it may contain', () => {
     const events = only([
       { resourceType: 'Procedure', id: 'year', performedDateTime: '2024' },

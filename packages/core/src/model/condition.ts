@@ -11,7 +11,7 @@ import {
   formatNumber,
   indexResources,
   referenceLabel,
-  statusCode,
+  statusCodeOrWords,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -165,8 +165,9 @@ export function toConditionView(condition: Condition, options: ConditionViewOpti
   const index = options.index ?? new Map<string, JsonObject>();
 
   const label = conceptLabel(record.code, [CODE_SYSTEMS.snomed, CODE_SYSTEMS.icd10cm, CODE_SYSTEMS.icd10]);
-  const clinical = statusCode(record.clinicalStatus, CLINICAL, CLINICAL_SYSTEMS);
-  const verification = statusCode(record.verificationStatus, VERIFICATION, VERIFICATION_SYSTEMS);
+  // Codings first, else the text as words ("Entered in Error") or an STU3 bare code string.
+  const clinical = statusCodeOrWords(record.clinicalStatus, CLINICAL, CLINICAL_SYSTEMS);
+  const verification = statusCodeOrWords(record.verificationStatus, VERIFICATION, VERIFICATION_SYSTEMS);
   const onset = timeView(record, 'onset', locale);
   const abatementTime = timeView(record, 'abatement', locale);
   // STU3 abatementBoolean false says it has not abated: there is nothing to show.

@@ -9,6 +9,7 @@ import {
   dateSortKey,
   indexResources,
   referenceLabel,
+  wordsAsCode,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -119,7 +120,7 @@ export function toImmunizationView(immunization: Immunization, options: Immuniza
         .map((coding) => text(coding.code))
         .find(Boolean)
     : undefined;
-  const rawStatus = text(record.status)?.toLowerCase();
+  const rawStatus = text(record.status) ? wordsAsCode(text(record.status)!) : undefined;
   const status: ImmunizationStatus = rawStatus && (STATUSES as readonly string[]).includes(rawStatus) ? (rawStatus as ImmunizationStatus) : 'unknown';
   const statusReason = conceptLabel(record.statusReason)?.text;
 

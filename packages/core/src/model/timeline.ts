@@ -5,6 +5,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { formatFhirDate } from '../format/fhir-date.js';
 import { resolveLocale } from '../format/locale.js';
+import { isEnteredInError } from './codeable.js';
 import { formatHumanName } from './human-name.js';
 import { isObject, objects, text, type JsonObject } from './read.js';
 import { dayBound, firstDayOf, lastDayOf, sortKeyOf, timelineDate, type TimelineDate } from './timeline-dates.js';
@@ -408,9 +409,11 @@ function clinicalStatus(clinical: unknown, verification: unknown): TimelineStatu
  * verificationStatus of Condition and AllergyIntolerance.
  */
 function enteredInError(resource: JsonObject, resourceType: string): boolean {
-  if (resource.status === 'entered-in-error') return true;
-  if (resourceType === 'DocumentReference') return resource.docStatus === 'entered-in-error';
-  if (resourceType === 'Condition' || resourceType === 'AllergyIntolerance') return hasCode(resource.verificationStatus, 'entered-in-error');
+  // In any case, or as words ("Entered-In-Error", "entered in error"), as the lists read it.
+  if (isEnteredInError(resource.status)) return true;
+  if (resourceType === 'DocumentReference') return isEnteredInError(resource.docStatus);
+  // A coded verificationStatus, its text when it has no coding, or an STU3 bare code string.
+  if (resourceType === 'Condition' || resourceType === 'AllergyIntolerance') return isEnteredInError(resource.verificationStatus);
   return false;
 }
 
