@@ -155,10 +155,21 @@ describe('buildTimeline: each resource type', () => {
       vaccineCode: { text: 'HPV' },
       occurrenceDateTime: '2021-10-01',
     });
-    expect(skipped.status).to.deep.equal({ code: 'not-done', label: 'Not done', notable: true });
+    // R4 not-done: not given (a refusal), never "due".
+    expect(skipped.dateLabel).to.equal('Not given');
+    expect(skipped.status).to.deep.equal({ code: 'not-done', label: 'Not given', notable: true });
     expect(skipped.detail).to.equal('Patient refused');
     const unknown = one({ resourceType: 'Immunization', id: 'k', vaccineCode: { text: 'MMR' }, occurrenceString: 'as a child' });
     expect([unknown.start, unknown.dateText]).to.deep.equal([undefined, 'as a child']);
+  });
+
+  it('Immunization: STU3 notGiven and DSTU2 wasNotGiven are not given; a subpotent dose says so', () => {
+    const stu3 = one({ resourceType: 'Immunization', id: 's', status: 'completed', notGiven: true, explanation: { reasonNotGiven: [{ text: 'Immune' }] }, vaccineCode: { text: 'Varicella' }, date: '2015', occurrenceDateTime: '2015-03-01' });
+    expect([stu3.dateLabel, stu3.status?.label, stu3.detail]).to.deep.equal(['Not given', 'Not given', 'Immune']);
+    const dstu2 = one({ resourceType: 'Immunization', id: 'd', status: 'completed', wasNotGiven: true, vaccineCode: { text: 'MMR' }, occurrenceDateTime: '2010-01-01' });
+    expect([dstu2.dateLabel, dstu2.status?.label]).to.deep.equal(['Not given', 'Not given']);
+    const partial = one({ resourceType: 'Immunization', id: 'p', status: 'completed', isSubpotent: true, vaccineCode: { text: 'Influenza' }, occurrenceDateTime: '2021-10-01' });
+    expect([partial.dateLabel, partial.status?.label, partial.status?.notable]).to.deep.equal(['Given', 'Subpotent', true]);
   });
 
   it('MedicationRequest: authoredOn and the requester; a referenced Medication names it', () => {

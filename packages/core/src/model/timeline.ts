@@ -7,6 +7,7 @@ import { formatFhirDate } from '../format/fhir-date.js';
 import { resolveLocale } from '../format/locale.js';
 import { isEnteredInError } from './codeable.js';
 import { formatHumanName } from './human-name.js';
+import { immunizationStatus, notGivenReason } from './immunization.js';
 import { isObject, objects, text, type JsonObject } from './read.js';
 import { dayBound, firstDayOf, lastDayOf, sortKeyOf, timelineDate, type TimelineDate } from './timeline-dates.js';
 import {
@@ -763,7 +764,10 @@ const PLACERS: Readonly<Record<string, Placer>> = {
 
   // R4 Immunization: occurrence[x] (a dateTime, or a string such as "childhood").
   Immunization(resource, kind, index, context, out) {
-    const label = resource.status === 'not-done' ? 'Due' : 'Given';
+    // R4 Immunization.status `not-done`: the dose was not given (a refusal, a contraindication).
+    // It is not a dose that is due: R4 keeps schedules in ImmunizationRecommendation. STU3
+    // notGiven and DSTU2 wasNotGiven say the same (see immunizationStatus).
+    const label = immunizationStatus(resource) === 'not-done' ? 'Not given' : 'Given';
     const event = new Event(resource, kind, index, context, label);
     if (!event.at(label, resource.occurrenceDateTime)) event.dateText = str(resource.occurrenceString);
     out.push(event);
@@ -821,6 +825,9 @@ const PLACERS: Readonly<Record<string, Placer>> = {
   },
 };
 
+const NOT_GIVEN: TimelineStatus = Object.freeze({ code: 'not-done', label: 'Not given', notable: true });
+const SUBPOTENT: TimelineStatus = Object.freeze({ code: 'subpotent', label: 'Subpotent', notable: true });
+
 type Describer = (resource: JsonObject, context: Context, description: Description, event: Event) => void;
 
 const DESCRIBERS: Readonly<Record<string, Describer>> = {
@@ -866,9 +873,10 @@ const DESCRIBERS: Readonly<Record<string, Describer>> = {
 
   Immunization(resource, context, description) {
     description.title = conceptTitle(resource.vaccineCode) ?? '';
-    description.detail =
-      resource.status === 'not-done' ? conceptTitle(resource.statusReason) : joinDetail(conceptTitle(resource.route), conceptTitle(resource.site));
-    description.status = plainStatus(resource.status);
+    const notGiven = immunizationStatus(resource) === 'not-done';
+    description.detail = notGiven ? notGivenReason(resource) : joinDetail(conceptTitle(resource.route), conceptTitle(resource.site));
+    // R4 Immunization.isSubpotent: given, but the dose does not count.
+    description.status = notGiven ? NOT_GIVEN : resource.isSubpotent === true ? SUBPOTENT : plainStatus(resource.status);
     for (const performer of objects(resource.performer)) addActors(description, context, performer.actor);
     description.organization ??= referenceDisplay(resource.location, context);
   },
