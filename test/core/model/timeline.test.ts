@@ -641,6 +641,27 @@ describe('timelineSearches and loadTimeline', () => {
     expect(timeline.events.find((event) => event.kind === 'medication')!.title).to.equal('Amlodipine');
   });
 
+  it('still shows prescriptions from a server that refuses _include=MedicationRequest:medication (a 400 faked for the include only)', async () => {
+    const store = new BundleSource({ resources: record.map((resource) => (resource.id === 'mr' ? r({ ...(resource as unknown as Record<string, unknown>), medicationReference: { reference: 'Medication/med', display: 'Amlodipine 5 mg' } }) : resource)) });
+    const asked: string[] = [];
+    const refusing = {
+      server: store.server,
+      patientId: 'pat',
+      read: store.read.bind(store),
+      search: (type: string, params: Record<string, unknown>, options: unknown) => {
+        asked.push(`${type}${params._include ? ` _include=${String(params._include)}` : ''}`);
+        if (params._include) return Promise.reject(new FhirError('server', 'Unknown _include parameter.', { status: 400 }));
+        return store.search(type, params as never, options as never);
+      },
+    };
+    const load = await loadTimeline(refusing as never, 'pat');
+    expect(load.failures).to.deep.equal([]);
+    expect(asked.filter((entry) => entry.startsWith('MedicationRequest'))).to.deep.equal(['MedicationRequest _include=MedicationRequest:medication', 'MedicationRequest']);
+    const medications = buildTimeline(load.resources).events.filter((event) => event.kind === 'medication');
+    // Without the included Medication, the reference's display names it.
+    expect(medications.map((event) => [event.title, event.dateLabel, event.start?.value])).to.deep.equal([['Amlodipine 5 mg', 'Prescribed', '2024-01-03']]);
+  });
+
   it('reports aggregated progress, loaded of total across types', async () => {
     const progress: SearchProgress[] = [];
     await loadTimeline(new BundleSource({ resources: record, latency: 5 }), 'pat', { onProgress: (update) => progress.push(update) });
