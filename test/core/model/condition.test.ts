@@ -225,6 +225,17 @@ describe('toConditionView: onset and abatement', () => {
     expect(only({ abatementBoolean: false }).abatement).to.equal(undefined);
   });
 
+  it('an active condition with an abatement (breaks R4 con-4) stays active, flagged as inconsistent, never "Resolved"', () => {
+    const list = view({ clinicalStatus: clinical('active'), onsetDateTime: '2015', abatementDateTime: '2019' });
+    expect(list.active).to.have.length(1);
+    expect(list.resolved).to.have.length(0);
+    const item = list.active[0]!;
+    expect(item.inconsistency).to.equal('Active, but an end date is recorded');
+    expect(item.abatement?.label).to.equal('End recorded 2019');
+    expect(only({ clinicalStatus: clinical('resolved'), abatementDateTime: '2019' }).inconsistency).to.equal(undefined);
+    expect(only({ abatementDateTime: undefined }).inconsistency).to.equal(undefined);
+  });
+
   it('sorts by onset, newest first, partial dates by their start, unknown onset last', () => {
     const list = toConditionList([
       condition({ id: 'none', code: { text: 'No onset' } }),

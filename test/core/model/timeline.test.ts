@@ -126,6 +126,25 @@ describe('buildTimeline: each resource type', () => {
     expect(events[0]!.status).to.deep.include({ label: 'In remission · Provisional', notable: true });
   });
 
+  it('Condition: an abatement given as text, an age or a malformed date is shown undated, never dropped', () => {
+    const base = { resourceType: 'Condition', clinicalStatus: { coding: [{ code: 'resolved' }] }, code: { text: 'Otitis media' }, onsetDateTime: '2010-02-01' };
+    const abatementOf = (extra: Record<string, unknown>) => {
+      const events = only([{ ...base, id: 'c', ...extra }]);
+      expect(events.map((event) => event.phase)).to.deep.equal(['onset', 'abatement']);
+      const abatement = events[1]!;
+      return [abatement.dateLabel, abatement.start, abatement.dateText];
+    };
+    expect(abatementOf({ abatementString: 'after grommets' })).to.deep.equal(['Resolved', undefined, 'after grommets']);
+    expect(abatementOf({ abatementAge: { value: 6, unit: 'years' } })).to.deep.equal(['Resolved', undefined, 'Age 6 years']);
+    expect(abatementOf({ abatementDateTime: '2011-13-45' })).to.deep.equal(['Resolved', undefined, '2011-13-45 (not a valid date)']);
+    // Listed apart, under "Date unknown".
+    const groups = groupTimeline(only([{ ...base, id: 'c', abatementString: 'after grommets' }]), 'date', { locale: 'en-US' });
+    expect(groups.map((group) => [group.label, group.events.map((event) => event.phase)])).to.deep.equal([
+      ['February 2010', ['onset']],
+      ['Date unknown', ['abatement']],
+    ]);
+  });
+
   it('Procedure: performedPeriod, performers split into person and organisation', () => {
     const event = one({
       resourceType: 'Procedure',

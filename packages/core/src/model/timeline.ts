@@ -504,6 +504,12 @@ function rangeText(value: unknown): string | undefined {
   return `Age ${typeof low === 'number' ? low : '?'}–${typeof high === 'number' ? high : '?'}${unit ? ` ${unit}` : ''}`;
 }
 
+/** A date that could not be read, as written and said to be so: "2019-13-45 (not a valid date)". */
+function malformedDateText(dateTime: unknown, period: unknown): string | undefined {
+  const written = str(dateTime) ?? (isObject(period) ? (str(period.start) ?? str(period.end)) : undefined);
+  return written ? `${written} (not a valid date)` : undefined;
+}
+
 function joinDetail(first: string | undefined, second: string | undefined): string | undefined {
   if (first && second) return `${first} · ${second}`;
   return first || second || undefined;
@@ -745,12 +751,27 @@ const PLACERS: Readonly<Record<string, Placer>> = {
       onset.dateText = str(resource.onsetString) ?? ageText(resource.onsetAge) ?? rangeText(resource.onsetRange);
     }
     out.push(onset);
-    if (resource.abatementDateTime === undefined && resource.abatementPeriod === undefined) return;
+    if (
+      resource.abatementDateTime === undefined &&
+      resource.abatementPeriod === undefined &&
+      resource.abatementString === undefined &&
+      resource.abatementAge === undefined &&
+      resource.abatementRange === undefined
+    ) {
+      return;
+    }
     // R4: abatement is "the date or estimated date that the condition resolved or went into remission".
     const label = codeOf(resource.clinicalStatus) === 'remission' ? 'Remission' : 'Resolved';
     const abatement = new Event(resource, kind, index, context, label);
     abatement.phase = 'abatement';
-    if (abatement.at(label, resource.abatementDateTime, resource.abatementPeriod)) out.push(abatement);
+    if (!abatement.at(label, resource.abatementDateTime, resource.abatementPeriod)) {
+      // R4 abatement[x] may be an Age, a Range or free text, and a date may be malformed: the
+      // resolution is still shown, undated (listed apart) with what the record says, never dropped.
+      abatement.dateText =
+        str(resource.abatementString) ?? ageText(resource.abatementAge) ?? rangeText(resource.abatementRange) ?? malformedDateText(resource.abatementDateTime, resource.abatementPeriod);
+      if (!abatement.dateText) return; // nothing readable at all (a number, an empty object)
+    }
+    out.push(abatement);
   },
 
   // R4 Procedure: performed[x].
