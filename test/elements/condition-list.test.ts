@@ -124,6 +124,28 @@ describe('<ehr-condition-list>: populated', () => {
     expect(text(shadow(el))).not.to.contain('Urinary tract infection');
   });
 
+  it('never shows a condition whose verification says "Entered in Error" in text only', async () => {
+    const el = await fixture<ConditionListElement>(html`<ehr-condition-list
+      .resources=${[condition('kept', { code: { text: 'Asthma' } }), condition('wrong', { code: { text: 'Pneumonia' }, verificationStatus: { text: 'Entered in Error' } })]}
+    ></ehr-condition-list>`);
+    expect(text(heading(el))).to.equal('Conditions (1)');
+    expect(names(shadow(el) as unknown as Element)).to.deep.equal(['Asthma']);
+    expect(text(shadow(el))).not.to.contain('Pneumonia');
+  });
+
+  it('keeps an active condition with an end date under Active, and says the record is inconsistent (R4 con-4)', async () => {
+    const el = await fixture<ConditionListElement>(html`<ehr-condition-list
+      .resources=${[condition('gout', { code: { text: 'Gout' }, onsetDateTime: '2015', abatementDateTime: '2019' })]}
+    ></ehr-condition-list>`);
+    const active = group(el, 'active')!;
+    expect(names(active)).to.deep.equal(['Gout']);
+    const item = active.querySelector('[part~="item"]')!;
+    expect([...item.querySelectorAll('[part~="badge"]')].map((badge) => text(badge))).to.include('Active, but an end date is recorded');
+    expect(metaItems(item)).to.include('End recorded 2019');
+    expect(text(item)).not.to.contain('Resolved');
+    expect(group(el, 'resolved')).to.equal(null);
+  });
+
   it('shows onset, ending, category, recorder and labels in words', async () => {
     const el = await listIn(new TestSource(record));
     await loaded(el);

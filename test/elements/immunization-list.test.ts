@@ -128,6 +128,22 @@ describe('<ehr-immunization-list>: populated', () => {
     expect(badges(items(el)[0]!)).to.deep.equal(['Subpotent dose']);
   });
 
+  it('group-by="vaccine": a subpotent dose is said apart, never counted as a dose given or as the latest', async () => {
+    const el = await fixture<ImmunizationListElement>(html`<ehr-immunization-list group-by="vaccine" .resources=${[
+      shot('valid', { occurrenceDateTime: '2022-10-03' }),
+      shot('half', { occurrenceDateTime: '2024-01-02', isSubpotent: true }),
+    ]}></ehr-immunization-list>`);
+    const title = text(shadow(el).querySelector('[part~="group"] [role="heading"]'));
+    expect(title).to.equal('Influenza, seasonal, injectable, preservative free (1 dose, 1 subpotent, latest Oct 3, 2022)');
+  });
+
+  it('an STU3 record with notGiven is "Not given", not a dose given', async () => {
+    const el = await fixture<ImmunizationListElement>(html`<ehr-immunization-list .resources=${[
+      shot('stu3', { occurrenceDateTime: '2020-05-01', notGiven: true } as Partial<Immunization>),
+    ]}></ehr-immunization-list>`);
+    expect(badges(items(el)[0]!)).to.deep.equal(['Not given']);
+  });
+
   it('group-by="vaccine": each vaccine\'s doses together under its name, named by date', async () => {
     const el = await listIn(new TestSource(record), 'vaccine');
     await loaded(el);

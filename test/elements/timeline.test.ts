@@ -176,6 +176,25 @@ describe('<ehr-timeline>: populated', () => {
     expect(summary(el)).to.equal('6 events');
   });
 
+  it('shows a vaccine that was not given as "Not given" with its reason, never as due', async () => {
+    const declined = {
+      resourceType: 'Immunization',
+      id: 'hpv',
+      status: 'not-done',
+      statusReason: { text: 'Patient objection' },
+      vaccineCode: { text: 'HPV vaccine' },
+      patient: { reference: 'Patient/pat' },
+      occurrenceDateTime: '2023-04-11',
+    } as Resource;
+    const el = await fixture<TimelineElement>(html`<ehr-timeline .resources=${[declined]}></ehr-timeline>`);
+    await rendered(el, 1);
+    const row = items(el)[0]!;
+    expect(text(row.querySelector('.date-label'))).to.equal('Not given');
+    expect(text(row.querySelector('[part~="badge"]'))).to.equal('Not given');
+    expect(text(row)).to.contain('Patient objection');
+    expect(text(row)).not.to.contain('Due');
+  });
+
   it('uses list semantics with positions, and a heading at the requested level', async () => {
     const el = await fixture<TimelineElement>(html`<ehr-timeline heading-level="3" .resources=${record()}></ehr-timeline>`);
     await rendered(el, 6);

@@ -98,6 +98,19 @@ describe('toConditionList: groups (FHIR R4 clinicalStatus and verificationStatus
     expect([...list.active, ...list.resolved, ...list.refuted, ...list.unknown].map((item) => item.name)).not.to.include('UTI');
   });
 
+  it('never shows a condition entered in error however the status is written: text only, an STU3 string, any case', () => {
+    const list = toConditionList([
+      condition({ id: 'ok', code: { text: 'Asthma' } }),
+      condition({ id: 'text', verificationStatus: { text: 'Entered in Error' }, code: { text: 'UTI' } }),
+      condition({ id: 'stu3', verificationStatus: 'entered-in-error', code: { text: 'Gout' } }),
+      condition({ id: 'case', verificationStatus: { coding: [{ system: VERIFICATION, code: 'Entered-In-Error' }] }, code: { text: 'Flu' } }),
+      // A coded status wins over a text that disagrees with it.
+      condition({ id: 'coded', verificationStatus: { coding: [{ system: VERIFICATION, code: 'confirmed' }], text: 'entered in error' }, code: { text: 'Eczema' } }),
+    ]);
+    expect(list.active.map((item) => item.name)).to.deep.equal(['Asthma', 'Eczema']);
+    expect(list.enteredInError).to.equal(3);
+  });
+
   it('lists refuted conditions apart, labelled, whatever their clinical status', () => {
     const list = view({ verificationStatus: verification('refuted'), clinicalStatus: clinical('active') });
     expect(list.active).to.have.length(0);
@@ -210,6 +223,17 @@ describe('toConditionView: onset and abatement', () => {
     expect(only({ clinicalStatus: clinical('resolved'), abatementString: 'after surgery' }).abatement?.label).to.equal('Resolved: after surgery');
     expect(only({ clinicalStatus: clinical('resolved'), abatementBoolean: true }).abatement?.label).to.equal('Resolved');
     expect(only({ abatementBoolean: false }).abatement).to.equal(undefined);
+  });
+
+  it('an active condition with an abatement (breaks R4 con-4) stays active, flagged as inconsistent, never "Resolved"', () => {
+    const list = view({ clinicalStatus: clinical('active'), onsetDateTime: '2015', abatementDateTime: '2019' });
+    expect(list.active).to.have.length(1);
+    expect(list.resolved).to.have.length(0);
+    const item = list.active[0]!;
+    expect(item.inconsistency).to.equal('Active, but an end date is recorded');
+    expect(item.abatement?.label).to.equal('End recorded 2019');
+    expect(only({ clinicalStatus: clinical('resolved'), abatementDateTime: '2019' }).inconsistency).to.equal(undefined);
+    expect(only({ abatementDateTime: undefined }).inconsistency).to.equal(undefined);
   });
 
   it('sorts by onset, newest first, partial dates by their start, unknown onset last', () => {

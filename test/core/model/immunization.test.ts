@@ -62,6 +62,15 @@ describe('toImmunizationView: status (FHIR R4 Immunization.status)', () => {
     expect(toImmunizationList([immunization({ status: 'not-done' })]).notGiven).to.equal(1);
   });
 
+  it('STU3 notGiven and DSTU2 wasNotGiven read as not-done, with the reason they give', () => {
+    const stu3 = one({ notGiven: true, explanation: { reasonNotGiven: [{ text: 'immunity' }] } });
+    expect([stu3.status, stu3.statusLabel, stu3.statusReason]).to.deep.equal(['not-done', 'Not given', 'Immunity']);
+    const dstu2 = one({ wasNotGiven: true });
+    expect([dstu2.status, dstu2.statusLabel]).to.deep.equal(['not-done', 'Not given']);
+    expect(one({ notGiven: false }).status).to.equal('completed');
+    expect(toImmunizationList([immunization({ status: 'entered-in-error', notGiven: true })]).enteredInError).to.equal(1);
+  });
+
   it('entered-in-error is never shown, and is counted', () => {
     const list = toImmunizationList([immunization(), immunization({ id: 'bad', status: 'entered-in-error' })]);
     expect(list.count).to.equal(1);
@@ -149,6 +158,19 @@ describe('toImmunizationList: order and grouping', () => {
       ['Tetanus', 1, 1],
     ]);
     expect(groups[0]!.latest?.display).to.equal('Oct 2023');
+  });
+
+  it('a subpotent dose is neither counted as given nor the latest dose of its vaccine (FHIR R4 Immunization.isSubpotent)', () => {
+    const doses = toImmunizationList(
+      [
+        immunization({ id: 'valid', occurrenceDateTime: '2022-10-01' }),
+        immunization({ id: 'partial', occurrenceDateTime: '2023-10-01', isSubpotent: true }),
+      ],
+      { locale: 'en-US' },
+    );
+    const [group] = groupImmunizationsByVaccine(doses.items);
+    expect([group!.items.length, group!.given, group!.subpotent]).to.deep.equal([2, 1, 1]);
+    expect(group!.latest?.display).to.equal('Oct 1, 2022');
   });
 
   it('never throws on junk', () => {

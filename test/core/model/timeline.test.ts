@@ -126,6 +126,25 @@ describe('buildTimeline: each resource type', () => {
     expect(events[0]!.status).to.deep.include({ label: 'In remission · Provisional', notable: true });
   });
 
+  it('Condition: an abatement given as text, an age or a malformed date is shown undated, never dropped', () => {
+    const base = { resourceType: 'Condition', clinicalStatus: { coding: [{ code: 'resolved' }] }, code: { text: 'Otitis media' }, onsetDateTime: '2010-02-01' };
+    const abatementOf = (extra: Record<string, unknown>) => {
+      const events = only([{ ...base, id: 'c', ...extra }]);
+      expect(events.map((event) => event.phase)).to.deep.equal(['onset', 'abatement']);
+      const abatement = events[1]!;
+      return [abatement.dateLabel, abatement.start, abatement.dateText];
+    };
+    expect(abatementOf({ abatementString: 'after grommets' })).to.deep.equal(['Resolved', undefined, 'after grommets']);
+    expect(abatementOf({ abatementAge: { value: 6, unit: 'years' } })).to.deep.equal(['Resolved', undefined, 'Age 6 years']);
+    expect(abatementOf({ abatementDateTime: '2011-13-45' })).to.deep.equal(['Resolved', undefined, '2011-13-45 (not a valid date)']);
+    // Listed apart, under "Date unknown".
+    const groups = groupTimeline(only([{ ...base, id: 'c', abatementString: 'after grommets' }]), 'date', { locale: 'en-US' });
+    expect(groups.map((group) => [group.label, group.events.map((event) => event.phase)])).to.deep.equal([
+      ['February 2010', ['onset']],
+      ['Date unknown', ['abatement']],
+    ]);
+  });
+
   it('Procedure: performedPeriod, performers split into person and organisation', () => {
     const event = one({
       resourceType: 'Procedure',
@@ -155,10 +174,21 @@ describe('buildTimeline: each resource type', () => {
       vaccineCode: { text: 'HPV' },
       occurrenceDateTime: '2021-10-01',
     });
-    expect(skipped.status).to.deep.equal({ code: 'not-done', label: 'Not done', notable: true });
+    // R4 not-done: not given (a refusal), never "due".
+    expect(skipped.dateLabel).to.equal('Not given');
+    expect(skipped.status).to.deep.equal({ code: 'not-done', label: 'Not given', notable: true });
     expect(skipped.detail).to.equal('Patient refused');
     const unknown = one({ resourceType: 'Immunization', id: 'k', vaccineCode: { text: 'MMR' }, occurrenceString: 'as a child' });
     expect([unknown.start, unknown.dateText]).to.deep.equal([undefined, 'as a child']);
+  });
+
+  it('Immunization: STU3 notGiven and DSTU2 wasNotGiven are not given; a subpotent dose says so', () => {
+    const stu3 = one({ resourceType: 'Immunization', id: 's', status: 'completed', notGiven: true, explanation: { reasonNotGiven: [{ text: 'Immune' }] }, vaccineCode: { text: 'Varicella' }, date: '2015', occurrenceDateTime: '2015-03-01' });
+    expect([stu3.dateLabel, stu3.status?.label, stu3.detail]).to.deep.equal(['Not given', 'Not given', 'Immune']);
+    const dstu2 = one({ resourceType: 'Immunization', id: 'd', status: 'completed', wasNotGiven: true, vaccineCode: { text: 'MMR' }, occurrenceDateTime: '2010-01-01' });
+    expect([dstu2.dateLabel, dstu2.status?.label]).to.deep.equal(['Not given', 'Not given']);
+    const partial = one({ resourceType: 'Immunization', id: 'p', status: 'completed', isSubpotent: true, vaccineCode: { text: 'Influenza' }, occurrenceDateTime: '2021-10-01' });
+    expect([partial.dateLabel, partial.status?.label, partial.status?.notable]).to.deep.equal(['Given', 'Subpotent', true]);
   });
 
   it('MedicationRequest: authoredOn and the requester; a referenced Medication names it', () => {
@@ -320,6 +350,19 @@ describe('buildTimeline: rules', () => {
       { resourceType: 'Procedure', id: 'kept', status: 'completed', performedDateTime: '2020' },
     ]);
     expect(keys(events)).to.deep.equal(['Procedure/kept']);
+  });
+
+  it('drops entered-in-error records however the status is written, as the lists do', () => {
+    const events = only([
+      { resourceType: 'Condition', id: 'stu3', verificationStatus: 'entered-in-error', onsetDateTime: '2020' },
+      { resourceType: 'Condition', id: 'text', verificationStatus: { text: 'Entered in error' }, onsetDateTime: '2020' },
+      { resourceType: 'AllergyIntolerance', id: 'upper', verificationStatus: { coding: [{ code: 'ENTERED-IN-ERROR' }] }, recordedDate: '2020' },
+      { resourceType: 'Procedure', id: 'cased', status: 'Entered-In-Error', performedDateTime: '2020' },
+      { resourceType: 'Immunization', id: 'words', status: 'entered in error', occurrenceDateTime: '2020' },
+      { resourceType: 'DocumentReference', id: 'doc', status: 'current', docStatus: 'Entered-in-Error', date: '2020' },
+      { resourceType: 'Condition', id: 'kept', verificationStatus: { coding: [{ code: 'confirmed' }], text: 'entered in error' }, onsetDateTime: '2020' },
+    ]);
+    expect(keys(events)).to.deep.equal(['Condition/kept']);
   });
 
   it('orders newest first; a partial date sorts after the full dates it may contain', () => {
@@ -615,6 +658,27 @@ describe('timelineSearches and loadTimeline', () => {
     const timeline = buildTimeline(load.resources);
     expect(timeline.kindCounts).to.include({ encounter: 1, procedure: 2, medication: 1, observation: 1 });
     expect(timeline.events.find((event) => event.kind === 'medication')!.title).to.equal('Amlodipine');
+  });
+
+  it('still shows prescriptions from a server that refuses _include=MedicationRequest:medication (a 400 faked for the include only)', async () => {
+    const store = new BundleSource({ resources: record.map((resource) => (resource.id === 'mr' ? r({ ...(resource as unknown as Record<string, unknown>), medicationReference: { reference: 'Medication/med', display: 'Amlodipine 5 mg' } }) : resource)) });
+    const asked: string[] = [];
+    const refusing = {
+      server: store.server,
+      patientId: 'pat',
+      read: store.read.bind(store),
+      search: (type: string, params: Record<string, unknown>, options: unknown) => {
+        asked.push(`${type}${params._include ? ` _include=${String(params._include)}` : ''}`);
+        if (params._include) return Promise.reject(new FhirError('server', 'Unknown _include parameter.', { status: 400 }));
+        return store.search(type, params as never, options as never);
+      },
+    };
+    const load = await loadTimeline(refusing as never, 'pat');
+    expect(load.failures).to.deep.equal([]);
+    expect(asked.filter((entry) => entry.startsWith('MedicationRequest'))).to.deep.equal(['MedicationRequest _include=MedicationRequest:medication', 'MedicationRequest']);
+    const medications = buildTimeline(load.resources).events.filter((event) => event.kind === 'medication');
+    // Without the included Medication, the reference's display names it.
+    expect(medications.map((event) => [event.title, event.dateLabel, event.start?.value])).to.deep.equal([['Amlodipine 5 mg', 'Prescribed', '2024-01-03']]);
   });
 
   it('reports aggregated progress, loaded of total across types', async () => {

@@ -109,6 +109,39 @@ export function statusCode<T extends string>(concept: unknown, known: readonly T
   return isKnown(fromText) ? fromText : undefined;
 }
 
+/** A status written as words ("Entered in Error", "entered_in_error") as a FHIR code (`entered-in-error`). */
+export function wordsAsCode(words: string): string {
+  return words.trim().toLowerCase().replace(/[\s_]+/g, '-');
+}
+
+/**
+ * A status code from its codings (see {@link statusCode}), else from its text, or a bare
+ * string (STU3 and DSTU2 sent some status elements as a code), written as words ("Entered
+ * in Error"): what a server that never coded its statuses sends. Case-insensitive.
+ */
+export function statusCodeOrWords<T extends string>(concept: unknown, known: readonly T[], systems: readonly string[] = []): T | undefined {
+  const coded = statusCode(concept, known, systems);
+  if (coded) return coded;
+  const words = typeof concept === 'string' ? concept : isObject(concept) ? text(concept.text) : undefined;
+  return words ? statusCode(wordsAsCode(words), known) : undefined;
+}
+
+/**
+ * True when a status says `entered-in-error` (FHIR R4: the record should never have
+ * existed and is never shown): a code string in any case or written as words, or a
+ * CodeableConcept (R4 Condition/AllergyIntolerance.verificationStatus) whose codings say
+ * so, else, when it has no coded status at all, whose text says so. A coded status
+ * (`confirmed`) wins over a text that disagrees.
+ */
+export function isEnteredInError(status: unknown): boolean {
+  if (typeof status === 'string') return status === 'entered-in-error' || (status.length >= 16 && wordsAsCode(status) === 'entered-in-error');
+  if (!isObject(status)) return false;
+  const codes = conceptCodes(status);
+  if (codes.length > 0) return codes.some((code) => wordsAsCode(code) === 'entered-in-error');
+  const words = text(status.text);
+  return words !== undefined && wordsAsCode(words) === 'entered-in-error';
+}
+
 function rankCodings(codings: JsonObject[], prefer: ReadonlyArray<readonly string[]>): JsonObject[] {
   const rank = (coding: JsonObject) => {
     const index = prefer.findIndex((uris) => typeof coding.system === 'string' && uris.includes(coding.system));

@@ -11,7 +11,7 @@ import {
   formatNumber,
   indexResources,
   referenceLabel,
-  statusCode,
+  statusCodeOrWords,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -61,6 +61,11 @@ export interface ConditionView {
   readonly onset?: ConditionTimeView;
   /** How the condition ended, with its verb: "Resolved Jun 2018", "In remission since 2019", "Resolved at age 12". */
   readonly abatement?: ConditionTimeView & { readonly label: string };
+  /**
+   * A record that contradicts itself, to be shown as such: "Active, but an end date is
+   * recorded" (R4 con-4: an abated condition must be inactive, resolved or in remission).
+   */
+  readonly inconsistency?: string;
   readonly recorded?: ClinicalDateView;
   /** Who recorded it (Condition.recorder). */
   readonly recorder?: string;
@@ -156,6 +161,8 @@ const AGE_UNITS: Readonly<Record<string, readonly [string, string]>> = {
  *   `refuted` is listed apart; otherwise Condition.clinicalStatus decides (active,
  *   recurrence, relapse: active; inactive, remission, resolved: resolved). With no
  *   clinical status, an abatement means resolved (R4 con-4); with neither, `unknown`.
+ * - An active condition with an abatement breaks R4 con-4: it stays active (the safe
+ *   reading) and carries an `inconsistency` to show ("Active, but an end date is recorded").
  * - Onset and abatement keep the form they were given in: a partial date stays partial,
  *   an Age reads "at age 45", free text is shown as written.
  */
@@ -165,8 +172,9 @@ export function toConditionView(condition: Condition, options: ConditionViewOpti
   const index = options.index ?? new Map<string, JsonObject>();
 
   const label = conceptLabel(record.code, [CODE_SYSTEMS.snomed, CODE_SYSTEMS.icd10cm, CODE_SYSTEMS.icd10]);
-  const clinical = statusCode(record.clinicalStatus, CLINICAL, CLINICAL_SYSTEMS);
-  const verification = statusCode(record.verificationStatus, VERIFICATION, VERIFICATION_SYSTEMS);
+  // Codings first, else the text as words ("Entered in Error") or an STU3 bare code string.
+  const clinical = statusCodeOrWords(record.clinicalStatus, CLINICAL, CLINICAL_SYSTEMS);
+  const verification = statusCodeOrWords(record.verificationStatus, VERIFICATION, VERIFICATION_SYSTEMS);
   const onset = timeView(record, 'onset', locale);
   const abatementTime = timeView(record, 'abatement', locale);
   // STU3 abatementBoolean false says it has not abated: there is nothing to show.
@@ -200,6 +208,9 @@ export function toConditionView(condition: Condition, options: ConditionViewOpti
       .filter((site): site is string => site !== undefined),
     ...(onset ? { onset } : {}),
     ...(abated ? { abatement: { ...abatementTime, label: abatementLabel(abatementTime, clinical) } } : {}),
+    ...(abated && clinical === 'active'
+      ? { inconsistency: abatementTime.kind === 'boolean' ? 'Active, but recorded as abated' : 'Active, but an end date is recorded' }
+      : {}),
     ...(recorded ? { recorded } : {}),
     ...(recorder ? { recorder } : {}),
     ...(asserter && asserter !== recorder ? { asserter } : {}),
@@ -330,6 +341,10 @@ function ageRangeText(low: unknown, high: unknown, locale: string): string {
 }
 
 function abatementLabel(time: ConditionTimeView, clinical: ConditionClinicalStatus | undefined): string {
+  // R4 con-4: "If condition is abated, then clinicalStatus must be either inactive, resolved,
+  // or remission". An active condition with an abatement breaks it: it stays listed as
+  // active (the safe reading) and its end is only said to be recorded, never "Resolved".
+  if (clinical === 'active') return time.kind === 'boolean' ? 'Recorded as abated' : time.kind === 'string' ? `End recorded: ${time.text}` : `End recorded ${time.text}`;
   const verb =
     clinical === 'remission' ? 'In remission' : clinical === 'inactive' ? 'Inactive' : clinical === 'recurrence' || clinical === 'relapse' ? 'Previously resolved' : 'Resolved';
   switch (time.kind) {

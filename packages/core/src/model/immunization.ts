@@ -9,6 +9,7 @@ import {
   dateSortKey,
   indexResources,
   referenceLabel,
+  wordsAsCode,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -49,7 +50,7 @@ export interface ImmunizationView {
   /** Where it was given (Immunization.location). */
   readonly location?: string;
   readonly manufacturer?: string;
-  /** FHIR R4 Immunization.isSubpotent: the dose does not count (a partial dose, a cold-chain failure). */
+  /** FHIR R4 Immunization.isSubpotent: the dose does not count (a partial dose, a cold-chain failure); "Subpotent". */
   readonly subpotent: boolean;
   /** True when `primarySource` is false: reported by someone other than who gave it. */
   readonly reported: boolean;
@@ -77,9 +78,11 @@ export interface ImmunizationGroupView {
   readonly name: string;
   /** Newest first. */
   readonly items: readonly ImmunizationView[];
-  /** Doses given (not counting `not-done`). */
+  /** Valid doses given (not counting `not-done` or subpotent doses). */
   readonly given: number;
-  /** The most recent dated dose given, when there is one. */
+  /** Doses given but subpotent (FHIR R4 Immunization.isSubpotent): they do not count. */
+  readonly subpotent: number;
+  /** The most recent dated valid dose given (never a subpotent one), when there is one. */
   readonly latest?: ClinicalDateView;
 }
 
@@ -96,6 +99,29 @@ export const UNSPECIFIED_VACCINE = 'Unspecified vaccine';
 const STATUSES: readonly ImmunizationStatus[] = ['completed', 'not-done', 'entered-in-error'];
 // HL7 v2 table 0443: AP = administering provider, OP = ordering provider.
 const ADMINISTERING = 'AP';
+
+/**
+ * An Immunization's status as R4 reads it (immunization-status), from whichever version
+ * the server speaks: R4 `status`; STU3 `notGiven: true` and DSTU2 `wasNotGiven: true`
+ * (their status stayed `completed`) are R4's `not-done`. Entered in error wins over both.
+ */
+export function immunizationStatus(immunization: unknown): ImmunizationStatus {
+  const record: JsonObject = isObject(immunization) ? immunization : {};
+  const written = text(record.status);
+  const code = written ? wordsAsCode(written) : undefined;
+  if (code === 'entered-in-error') return code;
+  if (record.notGiven === true || record.wasNotGiven === true) return 'not-done';
+  return code && (STATUSES as readonly string[]).includes(code) ? (code as ImmunizationStatus) : 'unknown';
+}
+
+/** Why a dose was not given: R4 statusReason, else STU3/DSTU2 explanation.reasonNotGiven. */
+export function notGivenReason(immunization: unknown): string | undefined {
+  const record: JsonObject = isObject(immunization) ? immunization : {};
+  const reason = conceptLabel(record.statusReason)?.text;
+  if (reason) return reason;
+  const explanation = isObject(record.explanation) ? record.explanation : undefined;
+  return explanation ? objects(explanation.reasonNotGiven).map((concept) => conceptLabel(concept)?.text).find(Boolean) : undefined;
+}
 
 /**
  * An Immunization for a list, following FHIR R4 Immunization and US Core. Pure and
@@ -119,9 +145,8 @@ export function toImmunizationView(immunization: Immunization, options: Immuniza
         .map((coding) => text(coding.code))
         .find(Boolean)
     : undefined;
-  const rawStatus = text(record.status)?.toLowerCase();
-  const status: ImmunizationStatus = rawStatus && (STATUSES as readonly string[]).includes(rawStatus) ? (rawStatus as ImmunizationStatus) : 'unknown';
-  const statusReason = conceptLabel(record.statusReason)?.text;
+  const status = immunizationStatus(record);
+  const statusReason = notGivenReason(record);
 
   const occurrence = clinicalDate(record.occurrenceDateTime, locale);
   const occurrenceText = text(record.occurrenceString);
@@ -168,7 +193,7 @@ export function toImmunizationView(immunization: Immunization, options: Immuniza
     performers: [...new Set(performers)],
     ...(location ? { location } : {}),
     ...(manufacturer ? { manufacturer } : {}),
-    subpotent: record.isSubpotent === true,
+    subpotent: status !== 'not-done' && record.isSubpotent === true,
     // FHIR R4: primarySource is a boolean; only an explicit false means reported.
     reported: record.primarySource === false,
     ...(reportOrigin ? { reportOrigin } : {}),
@@ -216,12 +241,17 @@ export function groupImmunizationsByVaccine(items: readonly ImmunizationView[], 
   }
   const out = [...groups.entries()].map(([key, doses]) => {
     const sorted = [...doses].sort((a, b) => compareNewestFirst(a.sortKey, b.sortKey));
-    const latest = sorted.find((dose) => dose.status !== 'not-done' && dose.date?.date)?.date?.date;
+    // FHIR R4 Immunization.isSubpotent: "the dose is considered to be subpotent", so it does
+    // not count towards the series: neither a dose given nor the latest valid dose.
+    const valid = (dose: ImmunizationView) => dose.status !== 'not-done' && !dose.subpotent;
+    const latest = sorted.find((dose) => valid(dose) && dose.date?.date)?.date?.date;
+    const subpotent = sorted.filter((dose) => dose.status !== 'not-done' && dose.subpotent).length;
     return {
       key,
       name: sorted[0]!.name,
       items: sorted,
-      given: sorted.filter((dose) => dose.status !== 'not-done').length,
+      given: sorted.filter(valid).length,
+      subpotent,
       ...(latest ? { latest } : {}),
       sortKey: sorted[0]!.sortKey,
     };

@@ -14,6 +14,8 @@ import {
   referenceKey,
   referenceLabel,
   resolveReference,
+  wordsAsCode,
+  isEnteredInError,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -155,7 +157,8 @@ export function toMedicationView(resource: MedicationRecordResource, options: Me
   const index = options.index ?? new Map<string, JsonObject>();
   const kind = record.resourceType === 'MedicationStatement' ? 'statement' : 'request';
   // STU3 MedicationStatement.taken "n" (no status of its own for it then) reads as R4's not-taken.
-  const statusCode = kind === 'statement' && record.taken === 'n' ? 'not-taken' : text(record.status)?.toLowerCase();
+  const written = text(record.status);
+  const statusCode = kind === 'statement' && record.taken === 'n' ? 'not-taken' : written ? wordsAsCode(written) : undefined;
   const known = statusCode ? (kind === 'request' ? REQUEST_STATUS : STATEMENT_STATUS)[statusCode] : undefined;
   const group: MedicationGroup = known?.[0] ?? 'other';
   const status = known ? { code: statusCode, label: known[1] } : { ...(statusCode ? { code: statusCode } : {}), label: 'Status unknown' };
@@ -256,7 +259,7 @@ export function unresolvedMedicationReferences(resources: readonly unknown[]): s
   const out: string[] = [];
   for (const resource of list) {
     if (!isObject(resource) || (resource.resourceType !== 'MedicationRequest' && resource.resourceType !== 'MedicationStatement')) continue;
-    if (resource.status === 'entered-in-error') continue;
+    if (isEnteredInError(resource.status)) continue;
     const reference = resource.medicationReference;
     if (!isObject(reference) || resolveReference(reference, index, resource, ['Medication'])) continue;
     const value = text(reference.reference);

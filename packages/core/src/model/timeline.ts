@@ -5,7 +5,9 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { formatFhirDate } from '../format/fhir-date.js';
 import { resolveLocale } from '../format/locale.js';
+import { isEnteredInError } from './codeable.js';
 import { formatHumanName } from './human-name.js';
+import { immunizationStatus, notGivenReason } from './immunization.js';
 import { isObject, objects, text, type JsonObject } from './read.js';
 import { dayBound, firstDayOf, lastDayOf, sortKeyOf, timelineDate, type TimelineDate } from './timeline-dates.js';
 import {
@@ -408,9 +410,11 @@ function clinicalStatus(clinical: unknown, verification: unknown): TimelineStatu
  * verificationStatus of Condition and AllergyIntolerance.
  */
 function enteredInError(resource: JsonObject, resourceType: string): boolean {
-  if (resource.status === 'entered-in-error') return true;
-  if (resourceType === 'DocumentReference') return resource.docStatus === 'entered-in-error';
-  if (resourceType === 'Condition' || resourceType === 'AllergyIntolerance') return hasCode(resource.verificationStatus, 'entered-in-error');
+  // In any case, or as words ("Entered-In-Error", "entered in error"), as the lists read it.
+  if (isEnteredInError(resource.status)) return true;
+  if (resourceType === 'DocumentReference') return isEnteredInError(resource.docStatus);
+  // A coded verificationStatus, its text when it has no coding, or an STU3 bare code string.
+  if (resourceType === 'Condition' || resourceType === 'AllergyIntolerance') return isEnteredInError(resource.verificationStatus);
   return false;
 }
 
@@ -498,6 +502,12 @@ function rangeText(value: unknown): string | undefined {
   if (typeof low !== 'number' && typeof high !== 'number') return undefined;
   const unit = (isObject(value.high) ? str(value.high.unit) : undefined) ?? (isObject(value.low) ? str(value.low.unit) : undefined);
   return `Age ${typeof low === 'number' ? low : '?'}–${typeof high === 'number' ? high : '?'}${unit ? ` ${unit}` : ''}`;
+}
+
+/** A date that could not be read, as written and said to be so: "2019-13-45 (not a valid date)". */
+function malformedDateText(dateTime: unknown, period: unknown): string | undefined {
+  const written = str(dateTime) ?? (isObject(period) ? (str(period.start) ?? str(period.end)) : undefined);
+  return written ? `${written} (not a valid date)` : undefined;
 }
 
 function joinDetail(first: string | undefined, second: string | undefined): string | undefined {
@@ -741,12 +751,27 @@ const PLACERS: Readonly<Record<string, Placer>> = {
       onset.dateText = str(resource.onsetString) ?? ageText(resource.onsetAge) ?? rangeText(resource.onsetRange);
     }
     out.push(onset);
-    if (resource.abatementDateTime === undefined && resource.abatementPeriod === undefined) return;
+    if (
+      resource.abatementDateTime === undefined &&
+      resource.abatementPeriod === undefined &&
+      resource.abatementString === undefined &&
+      resource.abatementAge === undefined &&
+      resource.abatementRange === undefined
+    ) {
+      return;
+    }
     // R4: abatement is "the date or estimated date that the condition resolved or went into remission".
     const label = codeOf(resource.clinicalStatus) === 'remission' ? 'Remission' : 'Resolved';
     const abatement = new Event(resource, kind, index, context, label);
     abatement.phase = 'abatement';
-    if (abatement.at(label, resource.abatementDateTime, resource.abatementPeriod)) out.push(abatement);
+    if (!abatement.at(label, resource.abatementDateTime, resource.abatementPeriod)) {
+      // R4 abatement[x] may be an Age, a Range or free text, and a date may be malformed: the
+      // resolution is still shown, undated (listed apart) with what the record says, never dropped.
+      abatement.dateText =
+        str(resource.abatementString) ?? ageText(resource.abatementAge) ?? rangeText(resource.abatementRange) ?? malformedDateText(resource.abatementDateTime, resource.abatementPeriod);
+      if (!abatement.dateText) return; // nothing readable at all (a number, an empty object)
+    }
+    out.push(abatement);
   },
 
   // R4 Procedure: performed[x].
@@ -760,7 +785,10 @@ const PLACERS: Readonly<Record<string, Placer>> = {
 
   // R4 Immunization: occurrence[x] (a dateTime, or a string such as "childhood").
   Immunization(resource, kind, index, context, out) {
-    const label = resource.status === 'not-done' ? 'Due' : 'Given';
+    // R4 Immunization.status `not-done`: the dose was not given (a refusal, a contraindication).
+    // It is not a dose that is due: R4 keeps schedules in ImmunizationRecommendation. STU3
+    // notGiven and DSTU2 wasNotGiven say the same (see immunizationStatus).
+    const label = immunizationStatus(resource) === 'not-done' ? 'Not given' : 'Given';
     const event = new Event(resource, kind, index, context, label);
     if (!event.at(label, resource.occurrenceDateTime)) event.dateText = str(resource.occurrenceString);
     out.push(event);
@@ -818,6 +846,9 @@ const PLACERS: Readonly<Record<string, Placer>> = {
   },
 };
 
+const NOT_GIVEN: TimelineStatus = Object.freeze({ code: 'not-done', label: 'Not given', notable: true });
+const SUBPOTENT: TimelineStatus = Object.freeze({ code: 'subpotent', label: 'Subpotent', notable: true });
+
 type Describer = (resource: JsonObject, context: Context, description: Description, event: Event) => void;
 
 const DESCRIBERS: Readonly<Record<string, Describer>> = {
@@ -863,9 +894,10 @@ const DESCRIBERS: Readonly<Record<string, Describer>> = {
 
   Immunization(resource, context, description) {
     description.title = conceptTitle(resource.vaccineCode) ?? '';
-    description.detail =
-      resource.status === 'not-done' ? conceptTitle(resource.statusReason) : joinDetail(conceptTitle(resource.route), conceptTitle(resource.site));
-    description.status = plainStatus(resource.status);
+    const notGiven = immunizationStatus(resource) === 'not-done';
+    description.detail = notGiven ? notGivenReason(resource) : joinDetail(conceptTitle(resource.route), conceptTitle(resource.site));
+    // R4 Immunization.isSubpotent: given, but the dose does not count.
+    description.status = notGiven ? NOT_GIVEN : resource.isSubpotent === true ? SUBPOTENT : plainStatus(resource.status);
     for (const performer of objects(resource.performer)) addActors(description, context, performer.actor);
     description.organization ??= referenceDisplay(resource.location, context);
   },

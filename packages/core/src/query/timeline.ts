@@ -4,6 +4,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../source/fhir-source.js';
 import type { FhirSource, SearchParams, SearchProgress, SearchResult } from '../source/fhir-source.js';
+import { searchWithOptionalInclude } from './optional-include.js';
 import { TIMELINE_KINDS, TIMELINE_RESOURCE_TYPES, type TimelineKind } from '../model/timeline.js';
 import { US_CORE_OBSERVATION_CATEGORIES, timelineObservationCategories, type TimelineObservationSelection } from '../model/timeline-observations.js';
 
@@ -132,14 +133,21 @@ export async function loadTimeline(source: FhirSource, patientId: string, option
   const settled = await Promise.allSettled(
     searches.map(async (search, index) => {
       try {
-        const result = await source.search(search.resourceType, search.params, {
+        const searchOptions = {
           signal,
           pageLimit: options.pageLimit ?? TIMELINE_PAGE_LIMIT,
-          onProgress: (page) => {
+          onProgress: (page: SearchProgress) => {
             progress[index] = { ...progress[index]!, loaded: page.loaded, total: page.total, pages: page.pages };
             report();
           },
-        });
+        };
+        // An `_include` is a nicety (FHIR R4 search §3.1.1.5.4: a server may not support it):
+        // a server that refuses it still gets its prescriptions read, without their Medications.
+        const { _include: include, ...params } = search.params as Record<string, string | number | readonly (string | number)[] | undefined>;
+        const result =
+          typeof include === 'string'
+            ? await searchWithOptionalInclude(source, search.resourceType, params, { _include: include }, searchOptions)
+            : await source.search(search.resourceType, search.params, searchOptions);
         progress[index] = { ...progress[index]!, loaded: result.resources.length, done: true };
         report();
         return result;

@@ -43,7 +43,7 @@ const CATEGORY_PHRASES: Readonly<Record<string, string>> = {
  * @csspart list - Each group's list.
  * @csspart item - Each condition.
  * @csspart name - The condition's name: a button that fires `ehr-condition-select`.
- * @csspart badge - Each label (Provisional, Refuted, Recurrence, severity...).
+ * @csspart badge - Each label (Provisional, Refuted, Recurrence, severity, "Active, but an end date is recorded"...).
  * @csspart meta - The line of details under a name.
  * @csspart state - The loading, error and empty states.
  * @csspart retry-button - The Retry button of the error state.
@@ -62,7 +62,7 @@ const CATEGORY_PHRASES: Readonly<Record<string, string>> = {
  * @cssprop --ehr-condition-list-name-color - Condition names. Default: `--ehr-color-text`.
  * @cssprop --ehr-condition-list-badge-color - Label text. Default: `--ehr-color-text-muted`.
  * @cssprop --ehr-condition-list-badge-background - Label background. Default: `--ehr-color-surface-muted`.
- * @cssprop --ehr-condition-list-warning-color - Provisional, unconfirmed and differential labels. Default: `--ehr-color-warning`.
+ * @cssprop --ehr-condition-list-warning-color - Provisional, unconfirmed and differential labels, and a record that contradicts itself. Default: `--ehr-color-warning`.
  * @cssprop --ehr-condition-list-warning-background - Their background. Default: `--ehr-color-warning-surface`.
  * @cssprop --ehr-condition-list-alert-color - Recurrence, relapse and severe labels. Default: `--ehr-color-danger`.
  * @cssprop --ehr-condition-list-alert-background - Their background. Default: `--ehr-color-danger-surface`.
@@ -103,6 +103,8 @@ export class ConditionListElement extends PatientListElement<ConditionListView, 
 
   private renderBadges(condition: ConditionView) {
     const badges: TemplateResult[] = [];
+    // A record that contradicts itself (R4 con-4) is said to, first: it is listed as active, but may not be.
+    if (condition.inconsistency) badges.push(html`<span part="badge" class="badge warning">${condition.inconsistency}</span>`);
     if (condition.verification) {
       const kind = condition.verification.code === 'refuted' ? '' : 'warning';
       badges.push(html`<span part="badge" class="badge ${kind}">${condition.verification.label}</span>`);

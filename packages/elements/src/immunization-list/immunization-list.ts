@@ -132,9 +132,11 @@ export class ImmunizationListElement extends PatientListElement<ImmunizationList
 
   private renderGroup(group: ImmunizationGroupView, index: number): TemplateResult {
     const given = group.given === 0 ? 'none given' : `${group.given} ${group.given === 1 ? 'dose' : 'doses'}`;
+    // A subpotent dose does not count (FHIR R4 Immunization.isSubpotent): said apart, never as "latest".
+    const subpotent = group.subpotent > 0 ? `, ${group.subpotent} subpotent` : '';
     return html`<section part="group" class="group vaccine" aria-labelledby="vaccine-${index}">
       <div class="group-title" role="heading" aria-level=${this.groupLevel} id="vaccine-${index}">
-        ${group.name} <span class="count">(${given}${group.latest ? `, latest ${group.latest.display}` : ''})</span>
+        ${group.name} <span class="count">(${given}${subpotent}${group.latest ? `, latest ${group.latest.display}` : ''})</span>
       </div>
       <ul part="list" class="list" role="list">
         ${group.items.map((item) => this.renderItem(item, true))}
