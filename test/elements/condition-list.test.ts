@@ -380,3 +380,28 @@ describe('<ehr-condition-list>: theming', () => {
     expect(background(el)).to.equal('rgb(1, 2, 3)');
   });
 });
+
+describe('<ehr-condition-list>: negation records', () => {
+  const noProblems = { coding: [{ system: SNOMED, code: '160245001', display: 'No current problems or disability' }] };
+
+  it('says "No known problems" for a negation record, which is not "No conditions recorded", and lists no active condition', async () => {
+    const el = await fixture<ConditionListElement>(html`<ehr-condition-list
+      .resources=${[condition('nkp', { code: noProblems, recordedDate: '2024-02-01', recorder: { display: 'Dr. Hart' } })]}
+    ></ehr-condition-list>`);
+    const statement = shadow(el).querySelector('[part~="no-known"]')!;
+    expect(statement.getAttribute('role')).to.equal('status');
+    expect(text(statement)).to.equal('No known problems Recorded Feb 1, 2024 by Dr. Hart.');
+    expect(text(shadow(el))).not.to.contain('No conditions recorded');
+    expect(names(shadow(el) as unknown as Element)).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('never says "No known problems" beside an active condition: the condition is listed and the conflict noted', async () => {
+    const el = await fixture<ConditionListElement>(html`<ehr-condition-list
+      .resources=${[condition('nkp', { code: noProblems }), condition('asthma', { code: { text: 'Asthma' } })]}
+    ></ehr-condition-list>`);
+    expect(names(group(el, 'active'))).to.deep.equal(['Asthma']);
+    expect(shadow(el).querySelector('[part~="no-known"]')).to.equal(null);
+    expect(text(shadow(el).querySelector('[part~="conflict"]'))).to.contain('“No current problems or disability” is also on file');
+  });
+});

@@ -249,3 +249,23 @@ describe('<ehr-immunization-list>: other states, select and keyboard', () => {
     expect(selected).to.deep.equal(['flu-2024']);
   });
 });
+
+describe('<ehr-immunization-list>: negation records', () => {
+  it('says "No known immunizations" for an IPS no-known-immunizations record, not "No immunizations recorded", and lists no dose', async () => {
+    const el = await fixture<ImmunizationListElement>(html`<ehr-immunization-list
+      .resources=${[shot('none', { vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips', code: 'no-known-immunizations' }] } })]}
+    ></ehr-immunization-list>`);
+    expect(text(shadow(el).querySelector('[part~="no-known"]'))).to.equal('No known immunizations');
+    expect(text(shadow(el))).not.to.contain('No immunizations recorded');
+    expect(items(el)).to.have.length(0);
+  });
+
+  it('never says "No known immunizations" beside a dose given', async () => {
+    const el = await fixture<ImmunizationListElement>(html`<ehr-immunization-list
+      .resources=${[shot('none', { vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips', code: 'no-known-immunizations' }] } }), shot('flu', { occurrenceDateTime: '2024-10-01' })]}
+    ></ehr-immunization-list>`);
+    expect(shadow(el).querySelector('[part~="no-known"]')).to.equal(null);
+    expect(items(el)).to.have.length(1);
+    expect(text(shadow(el).querySelector('[part~="conflict"]'))).to.contain('but the immunizations below are recorded');
+  });
+});

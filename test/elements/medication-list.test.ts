@@ -280,3 +280,22 @@ describe('<ehr-medication-list>: other states, select and keyboard', () => {
     expect(selected).to.deep.equal(['metformin', 'apixaban-order']);
   });
 });
+
+describe('<ehr-medication-list>: negation records', () => {
+  it('says "No known medications" for a negation record, which is not "No medications recorded"', async () => {
+    const el = await fixture<MedicationListElement>(html`<ehr-medication-list
+      .resources=${[taken('nkm', { medicationCodeableConcept: { coding: [{ system: SNOMED, code: '787481004', display: 'No known medications' }] }, dateAsserted: '2024-03-01' })]}
+    ></ehr-medication-list>`);
+    expect(text(shadow(el).querySelector('[part~="no-known"]'))).to.equal('No known medications Recorded Mar 1, 2024.');
+    expect(text(shadow(el))).not.to.contain('No medications recorded');
+    expect(names(shadow(el))).to.deep.equal([]);
+  });
+
+  it('says "No information about medications" for IPS no-medication-info, never "No known medications"', async () => {
+    const el = await fixture<MedicationListElement>(html`<ehr-medication-list
+      .resources=${[taken('info', { medicationCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips', code: 'no-medication-info' }] } })]}
+    ></ehr-medication-list>`);
+    expect(text(shadow(el).querySelector('[part~="no-known"]'))).to.equal('No information about medications');
+    expect(text(shadow(el))).not.to.contain('No known medications');
+  });
+});

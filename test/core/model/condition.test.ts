@@ -288,3 +288,29 @@ describe('toConditionList: robustness and generated records', () => {
     expect(toConditionView(null as unknown as Condition).name).to.equal(UNSPECIFIED_CONDITION);
   });
 });
+
+describe('toConditionList: negation records (IPS Problems section)', () => {
+  const IPS = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
+  const noProblems = { coding: [{ system: SNOMED, code: '160245001', display: 'No current problems or disability' }] };
+
+  it('a "no current problems" record is the list\'s statement, not an active condition', () => {
+    const list = toConditionList([condition({ id: 'nkp', code: noProblems, recordedDate: '2024-02-01' })]);
+    expect(list.active).to.have.length(0);
+    expect(list.count).to.equal(0);
+    expect(list.noKnown.map((item) => item.name)).to.deep.equal(['No current problems or disability']);
+    const ips = toConditionList([condition({ id: 'ips', code: { coding: [{ system: IPS, code: 'no-known-problems' }] } })]);
+    expect([ips.noKnown.length, ips.active.length]).to.deep.equal([1, 0]);
+    const unknown = toConditionList([condition({ id: 'info', code: { coding: [{ system: IPS, code: 'no-problem-info' }] } })]);
+    expect([unknown.noInformation.length, unknown.noKnown.length, unknown.count]).to.deep.equal([1, 0, 0]);
+  });
+
+  it('an active condition contradicts it: the condition is listed, the negation set apart for review, never the status', () => {
+    const list = toConditionList([condition({ id: 'nkp', code: noProblems }), condition({ id: 'dm' })]);
+    expect(list.active.map((item) => item.name)).to.deep.equal(['Type 2 diabetes']);
+    expect(list.noKnown).to.have.length(0);
+    expect(list.contradicted.map((item) => item.name)).to.deep.equal(['No current problems or disability']);
+    // A resolved problem does not contradict "no current problems".
+    const history = toConditionList([condition({ id: 'nkp', code: noProblems }), condition({ id: 'old', clinicalStatus: clinical('resolved') })]);
+    expect([history.noKnown.length, history.resolved.length, history.contradicted.length]).to.deep.equal([1, 1, 0]);
+  });
+});

@@ -201,3 +201,22 @@ describe('immunizations: generated records and the query', () => {
     expect(declined[0]!.statusReason).to.equal('Patient objection');
   });
 });
+
+describe('toImmunizationList: negation records (IPS Immunizations section)', () => {
+  const IPS = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
+  const negation = (code: string) => immunization({ id: code, vaccineCode: { coding: [{ system: IPS, code }] }, occurrenceDateTime: undefined });
+
+  it('"no-known-immunizations" and "no-immunization-info" are statements, not doses', () => {
+    const none = toImmunizationList([negation('no-known-immunizations')]);
+    expect([none.count, none.items.length, none.noKnown.length]).to.deep.equal([0, 0, 1]);
+    const unknown = toImmunizationList([negation('no-immunization-info')]);
+    expect([unknown.count, unknown.noInformation.length, unknown.noKnown.length]).to.deep.equal([0, 1, 0]);
+  });
+
+  it('a dose given contradicts it; a dose not given does not', () => {
+    const given = toImmunizationList([negation('no-known-immunizations'), immunization()]);
+    expect([given.count, given.noKnown.length, given.contradicted.length]).to.deep.equal([1, 0, 1]);
+    const declined = toImmunizationList([negation('no-known-immunizations'), immunization({ status: 'not-done' })]);
+    expect([declined.count, declined.noKnown.length, declined.contradicted.length]).to.deep.equal([1, 1, 0]);
+  });
+});

@@ -428,3 +428,22 @@ describe('toMedicationList: generated records', () => {
     expect(toMedicationList([null, 1, 'x', { resourceType: 'MedicationRequest' }] as unknown[]).other).to.have.length(1);
   });
 });
+
+describe('toMedicationList: negation records (IPS Medication Summary)', () => {
+  const IPS = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
+
+  it('"No known medications" (SNOMED CT 787481004 or IPS no-known-medications) is the list\'s statement, not an active medication', () => {
+    for (const code of [{ system: SNOMED, code: '787481004', display: 'No known medications' }, { system: IPS, code: 'no-known-medications' }]) {
+      const list = toMedicationList([statement({ medicationCodeableConcept: { coding: [code] } })]);
+      expect([list.count, list.active.length, list.noKnown.length]).to.deep.equal([0, 0, 1]);
+    }
+    const unknown = toMedicationList([statement({ medicationCodeableConcept: { coding: [{ system: IPS, code: 'no-medication-info' }] } })]);
+    expect([unknown.count, unknown.noKnown.length, unknown.noInformation.length]).to.deep.equal([0, 0, 1]);
+  });
+
+  it('an active prescription contradicts it: the prescription is listed, the negation set apart', () => {
+    const list = toMedicationList([statement({ medicationCodeableConcept: { coding: [{ system: SNOMED, code: '787481004' }] } }), request()]);
+    expect(list.active.map((item) => item.name)).to.deep.equal(['lisinopril 10 MG Oral Tablet']);
+    expect([list.noKnown.length, list.contradicted.length]).to.deep.equal([0, 1]);
+  });
+});

@@ -142,6 +142,75 @@ export function isEnteredInError(status: unknown): boolean {
   return words !== undefined && wordsAsCode(words) === 'entered-in-error';
 }
 
+// ---------------------------------------------------------------------------
+// Negations: records that say there is nothing to list
+
+/** The IPS code system absent-unknown-uv-ips: "No known problems", "No information about medications"... */
+export const IPS_ABSENT_UNKNOWN = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
+
+/**
+ * What a negation record says. `no-known`: there is none ("No known medications").
+ * `no-information`: nothing is known either way ("No information about medications"):
+ * neither a record nor a negation.
+ */
+export type NegationKind = 'no-known' | 'no-information';
+
+/** The codes that make a record of one kind a negation. */
+export interface NegationCodes {
+  /** SNOMED CT situations meaning "no known ..." (e.g. 160245001 |No current problems or disability|). */
+  readonly snomed: readonly string[];
+  /** IPS absent-unknown-uv-ips codes meaning "no known ..." (`no-known-problems`). */
+  readonly noKnown: readonly string[];
+  /** IPS absent-unknown-uv-ips codes meaning "no information about ..." (`no-problem-info`). */
+  readonly noInformation: readonly string[];
+}
+
+/**
+ * Whether a record's code (Condition.code, medication[x], Immunization.vaccineCode) is a
+ * negation, as the IPS uses them (IPS Problems, Medication Summary and Immunizations
+ * sections: absent-unknown-uv-ips, or the SNOMED CT situation). A code with no system is
+ * accepted: these codes are unambiguous.
+ */
+export function negationOf(concept: unknown, codes: NegationCodes): NegationKind | undefined {
+  if (!isObject(concept)) return undefined;
+  const snomed: readonly string[] = CODE_SYSTEMS.snomed;
+  for (const coding of objects(concept.coding)) {
+    const code = text(coding.code);
+    const system = text(coding.system);
+    if (!code) continue;
+    if ((system === undefined || snomed.includes(system)) && codes.snomed.includes(code)) return 'no-known';
+    if (system === undefined || system === IPS_ABSENT_UNKNOWN) {
+      if (codes.noKnown.includes(code)) return 'no-known';
+      if (codes.noInformation.includes(code)) return 'no-information';
+    }
+  }
+  return undefined;
+}
+
+/** A list's negation records, apart from its records (see {@link splitNegations}). */
+export interface NegationSummary<T> {
+  /** Negations in force that no record in force contradicts: the list's statement ("No known problems"). */
+  readonly noKnown: readonly T[];
+  /** "No information about ..." records that no record in force contradicts. */
+  readonly noInformation: readonly T[];
+  /** Negations beside records in force: to be reviewed, never presented as the patient's status. */
+  readonly contradicted: readonly T[];
+}
+
+/**
+ * Splits negation records from the records in force. A negation is the list's statement
+ * only when nothing in force contradicts it: "No known medications" beside an active
+ * prescription is contradicted, and the prescription wins.
+ */
+export function splitNegations<T>(negations: readonly T[], kindOf: (item: T) => NegationKind | undefined, recordsInForce: number): NegationSummary<T> {
+  if (recordsInForce > 0) return { noKnown: [], noInformation: [], contradicted: [...negations] };
+  return {
+    noKnown: negations.filter((item) => kindOf(item) === 'no-known'),
+    noInformation: negations.filter((item) => kindOf(item) === 'no-information'),
+    contradicted: [],
+  };
+}
+
 function rankCodings(codings: JsonObject[], prefer: ReadonlyArray<readonly string[]>): JsonObject[] {
   const rank = (coding: JsonObject) => {
     const index = prefer.findIndex((uris) => typeof coding.system === 'string' && uris.includes(coding.system));

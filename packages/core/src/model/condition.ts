@@ -10,8 +10,13 @@ import {
   dateSortKey,
   formatNumber,
   indexResources,
+  negationOf,
   referenceLabel,
+  splitNegations,
   statusCodeOrWords,
+  type NegationCodes,
+  type NegationKind,
+  type NegationSummary,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -73,9 +78,11 @@ export interface ConditionView {
   readonly asserter?: string;
   /** The onset as epoch milliseconds, for sorting; undefined when the onset has no date. */
   readonly onsetSortKey?: number;
+  /** A negation record ("No current problems or disability", IPS `no-known-problems`) rather than a condition. */
+  readonly negation?: NegationKind;
 }
 
-export interface ConditionListView {
+export interface ConditionListView extends NegationSummary<ConditionView> {
   /** Active, recurrence and relapse: newest onset first, unknown onset last. */
   readonly active: readonly ConditionView[];
   /** Inactive, in remission, resolved. */
@@ -84,7 +91,7 @@ export interface ConditionListView {
   readonly refuted: readonly ConditionView[];
   /** No clinical status and no abatement: shown, never guessed into a group. */
   readonly unknown: readonly ConditionView[];
-  /** Conditions shown (all groups). */
+  /** Conditions shown (all groups); negation records are not conditions and are not counted. */
   readonly count: number;
   /** Conditions entered in error: never shown (FHIR R4 Condition.verificationStatus). */
   readonly enteredInError: number;
@@ -107,6 +114,14 @@ export interface ConditionListOptions {
    */
   readonly categories?: readonly string[];
 }
+
+/** The list's statement when a record in force says there are no problems (and no condition in force says otherwise). */
+export const NO_KNOWN_PROBLEMS = 'No known problems';
+/** The list's statement when a record says nothing is known about problems (IPS `no-problem-info`). */
+export const NO_INFORMATION_ABOUT_PROBLEMS = 'No information about problems';
+
+// IPS Problems section: absent-unknown-uv-ips, or SNOMED CT 160245001 |No current problems or disability|.
+const NEGATION_CODES: NegationCodes = { snomed: ['160245001'], noKnown: ['no-known-problems'], noInformation: ['no-problem-info'] };
 
 /** Shown when a Condition has no code, text or display at all. */
 export const UNSPECIFIED_CONDITION = 'Unspecified condition';
@@ -187,6 +202,7 @@ export function toConditionView(condition: Condition, options: ConditionViewOpti
   else if (clinical !== undefined || abated) group = 'resolved';
   else group = 'unknown';
 
+  const negation = negationOf(record.code, NEGATION_CODES);
   const recorder = referenceLabel(record.recorder, index, record);
   const asserter = referenceLabel(record.asserter, index, record);
   const severity = conceptLabel(record.severity, [CODE_SYSTEMS.snomed])?.text;
@@ -215,6 +231,7 @@ export function toConditionView(condition: Condition, options: ConditionViewOpti
     ...(recorder ? { recorder } : {}),
     ...(asserter && asserter !== recorder ? { asserter } : {}),
     ...(onset ? definedKey(onsetSortKey(record)) : {}),
+    ...(negation ? { negation } : {}),
   };
 }
 
@@ -244,9 +261,17 @@ export function toConditionList(resources: readonly unknown[], options: Conditio
     groups[view.group].push(view);
   });
   const locale = resolveLocale(options.locale);
+  // A negation in force (active, or with no status) is the list's statement, not a problem;
+  // an active or unknown-status condition contradicts it (see splitNegations).
+  const isNegation = (view: ConditionView) => view.negation !== undefined;
+  const negations = [...groups.active, ...groups.unknown].filter(isNegation);
+  groups.active = groups.active.filter((view) => !isNegation(view));
+  groups.unknown = groups.unknown.filter((view) => !isNegation(view));
   for (const group of Object.values(groups)) sortConditions(group, locale);
+  sortConditions(negations, locale);
+  const statements = splitNegations(negations, (view) => view.negation, groups.active.length + groups.unknown.length);
   const count = groups.active.length + groups.resolved.length + groups.refuted.length + groups.unknown.length;
-  return { ...groups, count, enteredInError, filteredOut };
+  return { ...groups, ...statements, count, enteredInError, filteredOut };
 }
 
 function sortConditions(views: ConditionView[], locale: string): void {

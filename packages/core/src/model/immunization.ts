@@ -9,7 +9,12 @@ import {
   dateSortKey,
   indexResources,
   referenceLabel,
+  negationOf,
+  splitNegations,
   wordsAsCode,
+  type NegationCodes,
+  type NegationKind,
+  type NegationSummary,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -58,10 +63,12 @@ export interface ImmunizationView {
   readonly reportOrigin?: string;
   /** The occurrence as epoch milliseconds, for sorting. */
   readonly sortKey?: number;
+  /** A negation record (IPS `no-known-immunizations`, `no-immunization-info`) rather than a dose. */
+  readonly negation?: NegationKind;
 }
 
-export interface ImmunizationListView {
-  /** Every immunization shown, newest first, undated last. */
+export interface ImmunizationListView extends NegationSummary<ImmunizationView> {
+  /** Every immunization shown, newest first, undated last (negation records are apart). */
   readonly items: readonly ImmunizationView[];
   /** Immunizations shown (given, not given, unknown status). */
   readonly count: number;
@@ -92,6 +99,14 @@ export interface ImmunizationViewOptions {
   /** Resources to resolve performer, location and manufacturer references against. */
   readonly index?: ResourceIndex;
 }
+
+/** The list's statement when a record says the patient has had no immunization (and no dose given says otherwise). */
+export const NO_KNOWN_IMMUNIZATIONS = 'No known immunizations';
+/** The list's statement when a record says nothing is known about immunizations (IPS `no-immunization-info`). */
+export const NO_INFORMATION_ABOUT_IMMUNIZATIONS = 'No information about immunizations';
+
+// IPS Immunizations section: absent-unknown-uv-ips.
+const NEGATION_CODES: NegationCodes = { snomed: [], noKnown: ['no-known-immunizations'], noInformation: ['no-immunization-info'] };
 
 /** Shown when an Immunization has no vaccine code, text or display at all. */
 export const UNSPECIFIED_VACCINE = 'Unspecified vaccine';
@@ -139,6 +154,7 @@ export function toImmunizationView(immunization: Immunization, options: Immuniza
   const index = options.index ?? new Map<string, JsonObject>();
   const label = conceptLabel(record.vaccineCode, [CODE_SYSTEMS.cvx, CODE_SYSTEMS.ndc]);
   const name = label?.text ?? UNSPECIFIED_VACCINE;
+  const negation = negationOf(record.vaccineCode, NEGATION_CODES);
   const cvx = isObject(record.vaccineCode)
     ? objects(record.vaccineCode.coding)
         .filter((coding) => typeof coding.system === 'string' && (CODE_SYSTEMS.cvx as readonly string[]).includes(coding.system))
@@ -198,6 +214,7 @@ export function toImmunizationView(immunization: Immunization, options: Immuniza
     reported: record.primarySource === false,
     ...(reportOrigin ? { reportOrigin } : {}),
     ...(sortKey !== undefined ? { sortKey } : {}),
+    ...(negation ? { negation } : {}),
   };
 }
 
@@ -224,7 +241,13 @@ export function toImmunizationList(resources: readonly unknown[], options: { rea
     (a, b) => compareNewestFirst(a.view.sortKey, b.view.sortKey) || compareNewestFirst(a.recorded, b.recorded) || compareText(a.view.name, b.view.name, locale),
   );
   keyed.forEach((entry, position) => (items[position] = entry.view));
-  return { items, count: items.length, notGiven: items.filter((item) => item.status === 'not-done').length, enteredInError };
+  // A negation is the list's statement, not a dose; a dose given (or of unknown status)
+  // contradicts it, a dose not given does not (see splitNegations).
+  const doses = items.filter((item) => item.negation === undefined);
+  const inForce = (item: ImmunizationView) => item.status !== 'not-done';
+  const statements = splitNegations(items.filter((item) => item.negation !== undefined && inForce(item)), (item) => item.negation, doses.filter(inForce).length);
+  const shown = items.filter((item) => item.negation === undefined || !inForce(item));
+  return { items: shown, ...statements, count: shown.length, notGiven: shown.filter((item) => item.status === 'not-done').length, enteredInError };
 }
 
 /**

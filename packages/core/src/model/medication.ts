@@ -16,6 +16,11 @@ import {
   resolveReference,
   wordsAsCode,
   isEnteredInError,
+  negationOf,
+  splitNegations,
+  type NegationCodes,
+  type NegationKind,
+  type NegationSummary,
   type ClinicalDateView,
   type ConceptLabelSource,
   type ResourceIndex,
@@ -80,16 +85,18 @@ export interface MedicationView {
   readonly reportedBy?: string;
   /** The date the list is sorted by (epoch milliseconds), when there is one. */
   readonly sortKey?: number;
+  /** A negation record ("No known medications", IPS `no-medication-info`) rather than a medication. */
+  readonly negation?: NegationKind;
 }
 
-export interface MedicationListView {
+export interface MedicationListView extends NegationSummary<MedicationView> {
   /** Active and on-hold prescriptions, and what the patient takes or intends to take: newest first. */
   readonly active: readonly MedicationView[];
   /** Stopped, completed, cancelled, not taken. */
   readonly stopped: readonly MedicationView[];
   /** Draft, unknown or missing status. */
   readonly other: readonly MedicationView[];
-  /** Medications shown (all groups). */
+  /** Medications shown (all groups); negation records are not medications and are not counted. */
   readonly count: number;
   /** Records entered in error: never shown. */
   readonly enteredInError: number;
@@ -103,6 +110,14 @@ export interface MedicationViewOptions {
   /** Resources to resolve medicationReference, requester and informationSource against. */
   readonly index?: ResourceIndex;
 }
+
+/** The list's statement when a record in force says the patient takes no medication (and no medication in force says otherwise). */
+export const NO_KNOWN_MEDICATIONS = 'No known medications';
+/** The list's statement when a record says nothing is known about medications (IPS `no-medication-info`). */
+export const NO_INFORMATION_ABOUT_MEDICATIONS = 'No information about medications';
+
+// IPS Medication Summary: absent-unknown-uv-ips, or SNOMED CT 787481004 |No known medications|.
+const NEGATION_CODES: NegationCodes = { snomed: ['787481004'], noKnown: ['no-known-medications'], noInformation: ['no-medication-info'] };
 
 /** The name shown when a referenced Medication could not be read and the reference has no display. */
 export const MEDICATION_DETAILS_UNAVAILABLE = 'Medication (details unavailable)';
@@ -164,6 +179,7 @@ export function toMedicationView(resource: MedicationRecordResource, options: Me
   const status = known ? { code: statusCode, label: known[1] } : { ...(statusCode ? { code: statusCode } : {}), label: 'Status unknown' };
 
   const medication = medicationName(record, index);
+  const negation = negationOf(record.medicationCodeableConcept, NEGATION_CODES);
   const dosages = kind === 'request' ? record.dosageInstruction : record.dosage;
   const dose = dosageText(dosages, locale);
   const intentCode = kind === 'request' ? text(record.intent)?.toLowerCase() : undefined;
@@ -221,6 +237,7 @@ export function toMedicationView(resource: MedicationRecordResource, options: Me
     reported,
     ...(reportedBy ? { reportedBy } : {}),
     ...(sortKey !== undefined ? { sortKey } : {}),
+    ...(negation ? { negation } : {}),
   };
 }
 
@@ -242,9 +259,16 @@ export function toMedicationList(resources: readonly unknown[], options: { reado
   });
   const locale = resolveLocale(options.locale);
   const compare = (a: MedicationView, b: MedicationView) => compareNewestFirst(a.sortKey, b.sortKey) || compareText(a.name, b.name, locale);
+  // A negation in force (active, or of unknown status) is the list's statement, not a
+  // medication; an active or unknown-status medication contradicts it (see splitNegations).
+  const isNegation = (view: MedicationView) => view.negation !== undefined;
+  const negations = [...groups.active, ...groups.other].filter(isNegation).sort(compare);
+  groups.active = groups.active.filter((view) => !isNegation(view));
+  groups.other = groups.other.filter((view) => !isNegation(view));
   for (const group of Object.values(groups)) group.sort(compare);
+  const statements = splitNegations(negations, (view) => view.negation, groups.active.length + groups.other.length);
   const shown = [...groups.active, ...groups.stopped, ...groups.other];
-  return { ...groups, count: shown.length, enteredInError, unresolved: shown.filter((view) => view.unresolved).length };
+  return { ...groups, ...statements, count: shown.length, enteredInError, unresolved: shown.filter((view) => view.unresolved).length };
 }
 
 /**

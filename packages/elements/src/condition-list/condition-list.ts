@@ -1,10 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { Resource } from '@medplum/fhirtypes';
-import { loadConditions, toConditionList, type ClinicalRecords, type ConditionListView, type ConditionView, type FhirSource } from '@ehr-elements/core';
+import { loadConditions, NO_INFORMATION_ABOUT_PROBLEMS, NO_KNOWN_PROBLEMS, toConditionList, type ClinicalRecords, type ConditionListView, type ConditionView, type FhirSource } from '@ehr-elements/core';
 import { clinicalListStyles } from '../shared/clinical-list.styles.js';
 import type { PatientDataLoadOptions } from '../shared/patient-data-controller.js';
 import { PatientListElement } from '../shared/patient-list-element.js';
+import { renderStatements } from '../shared/list-statements.js';
 import { renderEmpty } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
@@ -29,7 +30,8 @@ const CATEGORY_PHRASES: Readonly<Record<string, string>> = {
  * patient in `patient-id`), or shows Conditions given as the `.resources` property. Every
  * state is rendered: loading (a skeleton, `aria-busy`, progress), an error with Retry
  * (never an empty list), "No conditions recorded" (or, with a category filter, which
- * kind of empty), and the list.
+ * kind of empty), "No known problems" when a negation record (SNOMED CT 160245001, IPS
+ * `no-known-problems`) says so and no condition in force contradicts it, and the list.
  *
  * @tag ehr-condition-list
  * @summary The patient's problem list and diagnoses.
@@ -48,6 +50,8 @@ const CATEGORY_PHRASES: Readonly<Record<string, string>> = {
  * @csspart state - The loading, error and empty states.
  * @csspart retry-button - The Retry button of the error state.
  * @csspart notice - A note that the list is incomplete.
+ * @csspart no-known - The list's statement from a negation record: "No known problems", "No information about problems".
+ * @csspart conflict - A negation record that conditions in force contradict, to be reconciled.
  *
  * @cssprop --ehr-condition-list-background - Background. Default: `--ehr-color-surface`.
  * @cssprop --ehr-condition-list-color - Text colour. Default: `--ehr-color-text`.
@@ -165,8 +169,18 @@ export class ConditionListElement extends PatientListElement<ConditionListView, 
 
   protected renderRecords(records: ClinicalRecords, view: ConditionListView): TemplateResult {
     const notices = this.renderNotices(records);
-    if (view.count === 0) return html`${this.renderEmptyList(view)}${notices}`;
-    return html`${this.renderOpenGroup('active', 'Active', view.active, 'No active conditions')}
+    const statements = renderStatements(view, { noKnown: NO_KNOWN_PROBLEMS, noInformation: NO_INFORMATION_ABOUT_PROBLEMS, records: 'conditions' }, (condition) => ({
+      name: condition.name,
+      ...(condition.recorded || condition.recorder
+        ? { detail: `Recorded${condition.recorded ? ` ${condition.recorded.display}` : ''}${condition.recorder ? ` by ${condition.recorder}` : ''}` }
+        : {}),
+    }));
+    if (view.count === 0) {
+      // "No known problems" is what the record says; "No conditions recorded" is that it says nothing.
+      if (view.noKnown.length > 0 || view.noInformation.length > 0) return html`${statements}${notices}`;
+      return html`${this.renderEmptyList(view)}${notices}`;
+    }
+    return html`${statements}${this.renderOpenGroup('active', 'Active', view.active, 'No active conditions')}
     ${view.unknown.length ? this.renderOpenGroup('unknown', 'Status not recorded', view.unknown) : nothing}
     ${view.resolved.length ? this.renderCollapsedGroup('resolved', 'Resolved', view.resolved) : nothing}
     ${view.refuted.length ? this.renderCollapsedGroup('refuted', 'Refuted', view.refuted) : nothing} ${notices}`;

@@ -4,6 +4,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import {
   groupImmunizationsByVaccine,
   loadImmunizations,
+  NO_INFORMATION_ABOUT_IMMUNIZATIONS,
+  NO_KNOWN_IMMUNIZATIONS,
   toImmunizationList,
   type ClinicalRecords,
   type FhirSource,
@@ -14,6 +16,7 @@ import {
 import { clinicalListStyles } from '../shared/clinical-list.styles.js';
 import type { PatientDataLoadOptions } from '../shared/patient-data-controller.js';
 import { PatientListElement } from '../shared/patient-list-element.js';
+import { renderStatements } from '../shared/list-statements.js';
 import { renderEmpty } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
@@ -34,7 +37,8 @@ export type ImmunizationGrouping = 'none' | 'vaccine';
  * Reads `Immunization?patient=<id>` from the source of the enclosing `<ehr-context>` (or the
  * patient in `patient-id`), or shows Immunizations given as the `.resources` property.
  * Every state is rendered: loading, an error with Retry (never an empty list), "No
- * immunizations recorded", and the list.
+ * immunizations recorded", "No known immunizations" when a negation record (IPS
+ * `no-known-immunizations`) says so and no dose given contradicts it, and the list.
  *
  * @tag ehr-immunization-list
  * @summary The patient's immunization history.
@@ -52,6 +56,8 @@ export type ImmunizationGrouping = 'none' | 'vaccine';
  * @csspart state - The loading, error and empty states.
  * @csspart retry-button - The Retry button of the error state.
  * @csspart notice - A note that the list is incomplete.
+ * @csspart no-known - The list's statement from a negation record: "No known immunizations", "No information about immunizations".
+ * @csspart conflict - A negation record that doses given contradict, to be reconciled.
  *
  * @cssprop --ehr-immunization-list-background - Background. Default: `--ehr-color-surface`.
  * @cssprop --ehr-immunization-list-color - Text colour. Default: `--ehr-color-text`.
@@ -146,11 +152,20 @@ export class ImmunizationListElement extends PatientListElement<ImmunizationList
 
   protected renderRecords(records: ClinicalRecords, view: ImmunizationListView): TemplateResult {
     const notices = this.renderNotices(records);
-    if (view.count === 0) return html`${renderEmpty('No immunizations recorded')}${notices}`;
-    if (this.groupBy === 'vaccine') {
-      return html`${groupImmunizationsByVaccine(view.items, { locale: this.locale }).map((group, index) => this.renderGroup(group, index))}${notices}`;
+    const statements = renderStatements(
+      view,
+      { noKnown: NO_KNOWN_IMMUNIZATIONS, noInformation: NO_INFORMATION_ABOUT_IMMUNIZATIONS, records: 'immunizations' },
+      (immunization) => ({ name: immunization.name, ...(immunization.date ? { detail: `Recorded ${immunization.date.text}` } : {}) }),
+    );
+    if (view.count === 0) {
+      // "No known immunizations" is what the record says; "No immunizations recorded" is that it says nothing.
+      if (view.noKnown.length > 0 || view.noInformation.length > 0) return html`${statements}${notices}`;
+      return html`${renderEmpty('No immunizations recorded')}${notices}`;
     }
-    return html`${this.renderList(view.items)}
+    if (this.groupBy === 'vaccine') {
+      return html`${statements}${groupImmunizationsByVaccine(view.items, { locale: this.locale }).map((group, index) => this.renderGroup(group, index))}${notices}`;
+    }
+    return html`${statements}${this.renderList(view.items)}
       ${notices}`;
   }
 }

@@ -2,6 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Resource } from '@medplum/fhirtypes';
 import {
   loadMedications,
+  NO_INFORMATION_ABOUT_MEDICATIONS,
+  NO_KNOWN_MEDICATIONS,
   toMedicationList,
   type ClinicalQueryFailure,
   type ClinicalRecords,
@@ -12,6 +14,7 @@ import {
 import { clinicalListStyles } from '../shared/clinical-list.styles.js';
 import type { PatientDataLoadOptions } from '../shared/patient-data-controller.js';
 import { PatientListElement } from '../shared/patient-list-element.js';
+import { renderStatements } from '../shared/list-statements.js';
 import { errorReason, renderEmpty } from '../shared/state-views.js';
 import { stateStyles } from '../shared/states.styles.js';
 import { tokens, visuallyHidden } from '../styles/tokens.styles.js';
@@ -47,7 +50,10 @@ const WARNING_STATUSES = new Set(['on-hold', 'draft', 'unknown']);
  * Practitioners they reference) given as the `.resources` property.
  *
  * When one of the two searches fails, what loaded is shown with a warning saying what is
- * missing and a Retry: the list is never silently incomplete. When both fail, an error
+ * missing and a Retry: the list is never silently incomplete. A negation record (SNOMED CT
+ * 787481004, IPS `no-known-medications` or `no-medication-info`) is the list's statement
+ * ("No known medications"), never a medication, and never shown as the patient's status
+ * beside a medication in force. When both fail, an error
  * with Retry replaces the list.
  *
  * @tag ehr-medication-list
@@ -68,6 +74,8 @@ const WARNING_STATUSES = new Set(['on-hold', 'draft', 'unknown']);
  * @csspart state - The loading, error and empty states.
  * @csspart retry-button - The Retry buttons (error state and partial failure).
  * @csspart notice - A note that the list is incomplete or that some medications could not be named.
+ * @csspart no-known - The list's statement from a negation record: "No known medications", "No information about medications".
+ * @csspart conflict - A negation record that medications in force contradict, to be reconciled.
  *
  * @cssprop --ehr-medication-list-background - Background. Default: `--ehr-color-surface`.
  * @cssprop --ehr-medication-list-color - Text colour. Default: `--ehr-color-text`.
@@ -168,13 +176,20 @@ export class MedicationListElement extends PatientListElement<MedicationListView
         </p>`
       : nothing}${this.renderNotices(records)}`;
     const failures = this.renderFailures(records.failures);
+    const statements = renderStatements(view, { noKnown: NO_KNOWN_MEDICATIONS, noInformation: NO_INFORMATION_ABOUT_MEDICATIONS, records: 'medications' }, (medication) => {
+      const when = medication.dateAsserted ?? medication.authoredOn;
+      const by = medication.reportedBy ?? medication.prescriber;
+      return { name: medication.name, ...(when || by ? { detail: `Recorded${when ? ` ${when.display}` : ''}${by ? ` by ${by}` : ''}` } : {}) };
+    });
     if (view.count === 0) {
+      // "No known medications" is what the record says; "No medications recorded" is that it says nothing.
+      if (view.noKnown.length > 0 || view.noInformation.length > 0) return html`${failures}${statements}${notices}`;
       // With one search failed, "none" would be a lie: say what the other search found.
       const failed = records.failures[0]?.resourceType;
       const none = failed ? KINDS[failed]?.none : undefined;
       return html`${failures}${renderEmpty(none ?? 'No medications recorded')}${notices}`;
     }
-    return html`${failures}${this.renderOpenGroup('active', 'Active', view.active, 'No active medications')}
+    return html`${failures}${statements}${this.renderOpenGroup('active', 'Active', view.active, 'No active medications')}
     ${view.other.length ? this.renderOpenGroup('other', 'Draft or status unknown', view.other) : nothing}
     ${view.stopped.length ? this.renderCollapsedGroup('stopped', 'Stopped', view.stopped) : nothing}
     ${notices}`;

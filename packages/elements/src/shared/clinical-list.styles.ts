@@ -238,6 +238,36 @@ export const clinicalListStyles = css`
     cursor: pointer;
   }
 
+  /* A list's statement ("No known medications"): what the record says, not an empty list. */
+  .no-known {
+    margin: 0.25rem 0 0.5rem;
+    padding: 0.5rem 0.75rem;
+    border-inline-start: 3px solid var(--_divider-color);
+    border-radius: 0.25rem;
+    background: var(--_badge-background);
+  }
+
+  .no-known p {
+    margin: 0;
+  }
+
+  .no-known .meta {
+    display: inline;
+  }
+
+  /* A negation beside records that contradict it: to be reconciled. */
+  .conflict {
+    margin: 0.25rem 0 0.5rem;
+    padding: 0.5rem 0.75rem;
+    border-inline-start: 3px solid var(--_warning-color);
+    border-radius: 0.25rem;
+    background: var(--_warning-background);
+  }
+
+  .conflict strong {
+    color: var(--_warning-color);
+  }
+
   .name:focus-visible,
   summary:focus-visible,
   .warning-box button:focus-visible {
@@ -258,7 +288,9 @@ export const clinicalListStyles = css`
     .name {
       color: LinkText;
     }
-    .warning-box {
+    .warning-box,
+    .no-known,
+    .conflict {
       border: 1px solid CanvasText;
     }
     .warning-box strong {
