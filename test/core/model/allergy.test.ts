@@ -473,3 +473,71 @@ describe('loadAllergies', () => {
     expect(progress).to.deep.equal([1]);
   });
 });
+
+describe('allergy model: records that contradict themselves, read the dangerous way', () => {
+  const NULL_FLAVOR = 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor';
+  const anaphylaxis = { manifestation: [{ coding: [{ system: SNOMED, code: '39579001', display: 'Anaphylaxis' }] }], severity: 'severe' };
+
+  it('an unknown substance (null flavour UNK) with a high criticality and anaphylaxis is a life-threatening allergy, never "none recorded"', () => {
+    const record = allergy('unk', { code: { coding: [{ system: NULL_FLAVOR, code: 'UNK' }] }, criticality: 'high', reaction: [anaphylaxis] });
+    const result = summary([record]);
+    expect(result.status).to.equal('allergies');
+    expect(names(result.lifeThreatening)).to.deep.equal([UNKNOWN_SUBSTANCE]);
+    expect(result.unknown).to.have.length(0);
+  });
+
+  it('a null flavour with nothing else stays an "allergy status unknown" record', () => {
+    const result = summary([allergy('unk', { code: { coding: [{ system: NULL_FLAVOR, code: 'NASK' }] } })]);
+    expect(result.status).to.equal('none-recorded');
+    expect(result.unknown).to.have.length(1);
+  });
+
+  it('an NKA code with a reaction is an allergy (Unknown substance), not "No known allergies"', () => {
+    const record = allergy('nka', { code: { coding: [{ system: SNOMED, code: '716186003' }], text: 'No known allergies' }, reaction: [anaphylaxis] });
+    const result = summary([record]);
+    expect(result.status).to.equal('allergies');
+    expect(result.noKnown).to.have.length(0);
+    expect(names(result.lifeThreatening)).to.deep.equal([UNKNOWN_SUBSTANCE]);
+  });
+
+  it('an NKA code beside a substance coding is an allergy to that substance', () => {
+    const record = allergy('mixed', {
+      code: { text: 'No known allergies', coding: [{ system: SNOMED, code: '716186003' }, { system: RXNORM, code: '7980', display: 'Penicillin G' }] },
+    });
+    const result = summary([record]);
+    expect(result.status).to.equal('allergies');
+    expect(names(result.active)).to.deep.equal(['Penicillin G']);
+  });
+
+  it('criticality and severity in any case, and DSTU2 CRITH, are read', () => {
+    expect(view(allergy('a', { criticality: 'HIGH' })).alert).to.equal('life-threatening');
+    expect(view(allergy('b', { criticality: 'CRITH' })).alert).to.equal('life-threatening');
+    expect(view(allergy('c', { criticality: 'CRITL' })).criticality?.code).to.equal('low');
+    expect(view(allergy('d', { reaction: [{ manifestation: [{ text: 'Hives' }], severity: 'Severe' }] })).alert).to.equal('life-threatening');
+    expect(view(allergy('e', { criticality: 'low' })).alert).to.equal('caution');
+  });
+});
+
+describe('allergy model: more "no known" variants', () => {
+  const IPS = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
+
+  it('IPS absent-unknown codes: negations and "no information"', () => {
+    expect(noKnownAllergyScope({ coding: [{ system: IPS, code: 'no-known-allergies' }] })).to.equal('all');
+    expect(noKnownAllergyScope({ coding: [{ system: IPS, code: 'no-known-medication-allergies' }] })).to.equal('medication');
+    expect(noKnownAllergyScope({ coding: [{ system: IPS, code: 'no-known-food-allergies' }] })).to.equal('food');
+    const noInfo = summary([allergy('x', { code: { coding: [{ system: IPS, code: 'no-allergy-info' }] } })]);
+    expect(noInfo.status).to.equal('none-recorded');
+    expect(noInfo.unknown).to.have.length(1);
+    const nkaIps = summary([allergy('y', { code: { coding: [{ system: IPS, code: 'no-known-allergies' }] } })]);
+    expect(nkaIps.status).to.equal('no-known-allergies');
+    expect(nkaIps.active).to.have.length(0);
+  });
+
+  it('SNOMED 716184000 (the FHIR R4 nkla example) and the usual texts', () => {
+    expect(noKnownAllergyScope({ coding: [{ system: SNOMED, code: '716184000' }] })).to.equal('latex');
+    expect(noKnownAllergyScope({ text: 'No known history of drug allergy' })).to.equal('medication');
+    expect(noKnownAllergyScope({ text: 'No Known Allergies or Adverse Reactions' })).to.equal('all');
+    expect(noKnownAllergyScope({ text: 'NKA/NKDA' })).to.equal('all');
+    expect(noKnownAllergyScope({ text: 'No known history of penicillin allergy' })).to.equal(undefined);
+  });
+});

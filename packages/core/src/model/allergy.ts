@@ -6,6 +6,7 @@ import { formatFhirDate, parseFhirDate, type FhirDatePrecision } from '../format
 import { resolveLocale } from '../format/locale.js';
 import {
   CODE_SYSTEMS,
+  IPS_ABSENT_UNKNOWN,
   conceptLabel,
   dateSortKey,
   indexResources,
@@ -241,13 +242,28 @@ const NO_KNOWN_CODES: ReadonlyMap<string, NoKnownAllergyScope> = new Map([
   ['428197003', 'insect'],
   ['716220001', 'animal'],
   ['1003774007', 'latex'],
+  ['716184000', 'latex'], // No known latex allergy: the FHIR R4 AllergyIntolerance `nkla` example
 ]);
+
+/**
+ * IPS absent-unknown-uv-ips (IPS Allergies and Intolerances section): `no-known-*` are
+ * negations; `no-allergy-info` says the status is not known (see UNKNOWN below).
+ */
+const IPS_NO_KNOWN_CODES: ReadonlyMap<string, NoKnownAllergyScope> = new Map([
+  ['no-known-allergies', 'all'],
+  ['no-known-medication-allergies', 'medication'],
+  ['no-known-food-allergies', 'food'],
+  ['no-known-environmental-allergies', 'environment'],
+]);
+const IPS_UNKNOWN_CODES = ['no-allergy-info'];
 
 // The same negations as free text, as Argonaut/US Core-era feeds and kiosks send them
 // ("No Known Allergies", "NKDA", "No known drug allergy (situation)"). Anchored at both
 // ends: "No known allergy to penicillin" is not a negation of all allergies.
+// "No known history of drug allergy" is 409137002's own preferred term; "NKA/NKDA" and
+// "No known allergies or adverse reactions" are common in feeds.
 const NO_KNOWN_TEXT =
-  /^(?:no\s+known\s+(?:(drug|medication|food|environmental|insect|latex|animal)\s+)?allerg(?:y|ies)|nka|nkda|nkfa|nkma)(?:\s*\((?:situation|finding)\))?\.?$/i;
+  /^(?:no\s+known\s+(?:history\s+of\s+)?(?:(drug|medication|food|environmental|insect|latex|animal)\s+)?allerg(?:y|ies)(?:\s+(?:or|and|\/)\s+adverse\s+(?:drug\s+)?reactions?)?|nka|nkda|nkfa|nkma|nka\s*\/\s*nkda)(?:\s*\((?:situation|finding)\))?\.?$/i;
 const NO_KNOWN_TEXT_SCOPES: Readonly<Record<string, NoKnownAllergyScope>> = {
   drug: 'medication',
   medication: 'medication',
@@ -352,6 +368,10 @@ export function isAnaphylaxis(concept: unknown): boolean {
 export function noKnownAllergyScope(code: unknown): NoKnownAllergyScope | undefined {
   const snomed: readonly string[] = CODE_SYSTEMS.snomed;
   for (const coding of codingsOf(code)) {
+    if (coding.code && coding.system === IPS_ABSENT_UNKNOWN) {
+      const scope = IPS_NO_KNOWN_CODES.get(coding.code);
+      if (scope) return scope;
+    }
     // A bare code with no system is accepted: these numbers are unambiguous SNOMED CT ids.
     if (coding.code && (coding.system === undefined || snomed.includes(coding.system))) {
       const scope = NO_KNOWN_CODES.get(coding.code);
@@ -363,6 +383,7 @@ export function noKnownAllergyScope(code: unknown): NoKnownAllergyScope | undefi
     const match = label ? NO_KNOWN_TEXT.exec(label) : null;
     if (!match) continue;
     if (match[1]) return NO_KNOWN_TEXT_SCOPES[match[1].toLowerCase()];
+    // "NKA/NKDA" says both: no known allergies at all.
     return NO_KNOWN_TEXT_SCOPES[label!.replace(/\W/g, '').toLowerCase()] ?? 'all';
   }
   return undefined;
@@ -377,7 +398,45 @@ function statusOf<T extends string>(concept: unknown, codes: readonly T[], syste
 }
 
 function isUnknownStatusCode(code: unknown): boolean {
-  return hasCode(code, [NULL_FLAVOR], UNKNOWN_NULL_FLAVORS) || hasCode(code, CODE_SYSTEMS.snomed, UNKNOWN_SNOMED);
+  return (
+    hasCode(code, [NULL_FLAVOR], UNKNOWN_NULL_FLAVORS) ||
+    hasCode(code, CODE_SYSTEMS.snomed, UNKNOWN_SNOMED) ||
+    hasCode(code, [IPS_ABSENT_UNKNOWN], IPS_UNKNOWN_CODES)
+  );
+}
+
+/** Systems whose codes say something about the allergy status, not which substance. */
+const STATUS_SYSTEMS: readonly string[] = [NULL_FLAVOR, IPS_ABSENT_UNKNOWN];
+
+/**
+ * True when a code also names a substance: a coding that is neither a negation, nor an
+ * "unknown" status, nor a null flavour (an RxNorm penicillin coding beside 716186003).
+ */
+function namesSubstance(code: unknown): boolean {
+  return substanceCodings(code).length > 0;
+}
+
+/** The codings of a code that name a substance (see {@link namesSubstance}), as given. */
+function substanceCodings(code: unknown): JsonObject[] {
+  if (!isObject(code)) return [];
+  return objects(code.coding).filter((coding) => {
+    const system = text(coding.system);
+    const value = text(coding.code);
+    if (!value) return false;
+    if (system !== undefined && STATUS_SYSTEMS.includes(system)) return false;
+    const snomedLike = system === undefined || (CODE_SYSTEMS.snomed as readonly string[]).includes(system);
+    if (snomedLike && (NO_KNOWN_CODES.has(value) || UNKNOWN_SNOMED.includes(value))) return false;
+    return true;
+  });
+}
+
+/** AllergyIntolerance.criticality, read leniently: any case, and DSTU2's CRITH / CRITL / CRITU. */
+function criticalityOf(value: unknown): AllergyCriticality | undefined {
+  if (typeof value !== 'string') return undefined;
+  const code = value.trim().toLowerCase();
+  const dstu2: Readonly<Record<string, AllergyCriticality>> = { crith: 'high', critl: 'low', critu: 'unable-to-assess' };
+  if (code in dstu2) return dstu2[code];
+  return Object.hasOwn(CRITICALITY_LABELS, code) ? (code as AllergyCriticality) : undefined;
 }
 
 /**
@@ -406,15 +465,32 @@ export function toAllergyView(resource: AllergyIntolerance, options: AllergyView
   const group: AllergyGroup =
     verification === 'entered-in-error' ? 'entered-in-error' : verification === 'refuted' ? 'refuted' : clinical === 'inactive' || clinical === 'resolved' ? 'inactive' : 'active';
 
-  const noKnownScope = noKnownAllergyScope(record.code);
-  const assertion: AllergyAssertion = noKnownScope ? 'no-known' : isUnknownStatusCode(record.code) ? 'unknown' : 'allergy';
-
   const reactions = objects(record.reaction).map((reaction) => reactionView(reaction, record.code, substance, locale));
+  const criticalityCode = criticalityOf(record.criticality);
+  // A negation or an "unknown status" record says there is nothing to react to. One that
+  // also records a reaction, a high criticality or a substance coding contradicts itself,
+  // and the dangerous reading wins: it is an allergy (to "Unknown substance" when nothing
+  // else names one), with its alert. Hiding a life-threatening allergy is the one mistake
+  // this list must never make.
+  const clinicalContent = reactions.length > 0 || criticalityCode === 'high' || namesSubstance(record.code);
+  const negationScope = noKnownAllergyScope(record.code);
+  const noKnownScope = negationScope && !clinicalContent ? negationScope : undefined;
+  const assertion: AllergyAssertion = noKnownScope ? 'no-known' : !negationScope && !clinicalContent && isUnknownStatusCode(record.code) ? 'unknown' : 'allergy';
+  const statusOnlyCode = !namesSubstance(record.code) && (negationScope !== undefined || isUnknownStatusCode(record.code));
+  // A status code beside a substance coding: the substance is named by that coding alone
+  // (the text may well say "No known allergies").
+  const mixedLabel =
+    assertion === 'allergy' && !statusOnlyCode && (negationScope !== undefined || isUnknownStatusCode(record.code))
+      ? labelOf({ coding: substanceCodings(record.code) })
+      : undefined;
+  const shownSubstance = assertion === 'allergy' && statusOnlyCode ? UNKNOWN_SUBSTANCE : mixedLabel?.text ?? substance;
+  const substanceSource = shownSubstance === UNKNOWN_SUBSTANCE ? 'none' : mixedLabel?.source ?? label?.source ?? 'none';
+
   const reasons: AllergyAlertReason[] = [];
   if (assertion === 'allergy') {
     if (reactions.some((reaction) => reaction.anaphylaxis) || isAnaphylaxis(record.code)) reasons.push('anaphylaxis');
     if (reactions.some((reaction) => reaction.severity?.code === 'severe')) reasons.push('severe-reaction');
-    if (record.criticality === 'high') reasons.push('high-criticality');
+    if (criticalityCode === 'high') reasons.push('high-criticality');
   }
   const inForce = group === 'active' && assertion === 'allergy';
   const alert: AllergyAlertLevel = !inForce ? 'none' : reasons.length > 0 ? 'life-threatening' : 'caution';
@@ -426,7 +502,7 @@ export function toAllergyView(resource: AllergyIntolerance, options: AllergyView
     metaSourceLabel(isObject(record.meta) ? record.meta.source : undefined);
   const id = text(record.id);
   const type = record.type === 'allergy' || record.type === 'intolerance' ? record.type : undefined;
-  const criticality = pickCode(record.criticality, CRITICALITY_LABELS);
+  const criticality = criticalityCode ? { code: criticalityCode, label: CRITICALITY_LABELS[criticalityCode] } : undefined;
   const onset = onsetView(record, locale);
   const recordedDate = dateView(record.recordedDate, locale);
   const lastOccurrence = dateView(record.lastOccurrence, locale);
@@ -438,8 +514,8 @@ export function toAllergyView(resource: AllergyIntolerance, options: AllergyView
     key: id ?? `#${index}`,
     resource,
     assertion,
-    substance,
-    substanceSource: label?.source ?? 'none',
+    substance: shownSubstance,
+    substanceSource,
     ...(type ? { type: { code: type, label: TYPE_LABELS[type] } } : {}),
     categories: categoriesOf(record.category),
     ...(criticality ? { criticality } : {}),
@@ -466,7 +542,8 @@ function reactionView(reaction: JsonObject, allergyCode: unknown, allergySubstan
     .map((manifestation) => labelOf(manifestation)?.text)
     .filter((label): label is string => label !== undefined);
   const own = labelOf(reaction.substance)?.text;
-  const severity = pickCode(reaction.severity, SEVERITY_LABELS);
+  // reaction.severity is a code (mild | moderate | severe); some feeds send "Severe" or "SEVERE".
+  const severity = pickCode(typeof reaction.severity === 'string' ? reaction.severity.trim().toLowerCase() : undefined, SEVERITY_LABELS);
   const onset = dateView(reaction.onset, locale);
   const description = text(reaction.description);
   const exposureRoute = labelOf(reaction.exposureRoute)?.text;
