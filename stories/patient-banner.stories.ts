@@ -191,7 +191,7 @@ export const AllergiesNoneKnown: Story = {
   render: (args) => banner(withAllergies(args, noKnownAllergies), args),
 };
 
-/** The allergies could not be loaded: "Allergies unavailable", muted, never "NKA". */
+/** The allergies could not be loaded: "Allergies could not be loaded" with a Retry, never "NKA". */
 export const AllergiesUnavailable: Story = {
   render: (args) =>
     banner(withAllergies(args, noKnownAllergies, { AllergyIntolerance: new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 }) }), args),

@@ -444,15 +444,112 @@ describe('<ehr-patient-banner>: allergy alert', () => {
     ['a server fault forced by the test (HTTP 500)', new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 })],
     ['a network error forced by the test', new FhirError('network', 'The FHIR server could not be reached.')],
   ] as const) {
-    it(`${name}: "Allergies unavailable", never "NKA" or "No allergies recorded"`, async () => {
+    it(`${name}: "Allergies could not be loaded" with a Retry, never "NKA" or "No allergies recorded"`, async () => {
       const el = await bannerWith([noKnown('716186003')], {}, { AllergyIntolerance: error });
       await settledAlert(el);
-      expect(text(alert(el))).to.equal('Allergies unavailable');
+      expect(text(alert(el))).to.equal('Allergies could not be loaded');
+      expect(text(part(el, 'retry-button'))).to.equal('Retry');
+      expect(text(part(el, 'announcement'))).to.equal('Allergies could not be loaded.');
       expect(text(shadow(el))).not.to.contain('NKA');
       expect(text(shadow(el))).not.to.contain('No allergies recorded');
       expect(text(part(el, 'name'))).to.equal('Amy V. Shaw');
     });
   }
+
+  it('Retry after a failed allergy load (a fault forced by the test) reads the allergies again and shows them', async () => {
+    const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
+    let fail = true;
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'amy',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: (type, params, options) =>
+        fail ? Promise.reject(new FhirError('network', 'The FHIR server could not be reached.')) : inner.search(type, params, options),
+    };
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await waitUntil(() => part(el, 'retry-button'), 'the allergy Retry');
+    fail = false;
+    part(el, 'retry-button')!.click();
+    await waitUntil(() => text(alert(el)).includes('2 life-threatening allergies'), 'the alert after Retry');
+    expect(part(el, 'retry-button')).to.equal(null);
+  });
+
+  it('a server that sent only another patient’s allergies: "could not be loaded", never "No allergies recorded"', async () => {
+    const someoneElse = allergy('walnut', { criticality: 'high', patient: { reference: 'Patient/not-amy' } });
+    const inner = new BundleSource({ resources: [amy(), someoneElse] });
+    // A faulty server, faked: it ignores `patient=` and answers every search with the walnut allergy.
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'amy',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: (type, _params, options) => inner.search(type, { _id: 'walnut' }, options),
+    };
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await settledAlert(el);
+    expect(text(alert(el))).to.equal('Allergies could not be loaded');
+    expect(text(shadow(el))).not.to.contain('Walnut');
+    expect(text(shadow(el))).not.to.contain('No allergies recorded');
+  });
+
+  it('an incomplete load (paging stopped early) says so and never says "NKA" or "No allergies recorded"', async () => {
+    const inner = new BundleSource({ resources: [amy(), noKnown('716186003')] });
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'amy',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: async (type, params, options) => ({ ...(await inner.search(type, params, options)), complete: false, incompleteReason: 'page-limit' as const }),
+    };
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await settledAlert(el);
+    expect(text(alert(el))).to.equal('Allergy list incomplete');
+    expect(text(shadow(el))).not.to.contain('NKA');
+  });
+
+  it('an incomplete load with a life-threatening allergy shows it, marked "(list incomplete)"', async () => {
+    const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'amy',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: async (type, params, options) => ({ ...(await inner.search(type, params, options)), complete: false, incompleteReason: 'page-limit' as const }),
+    };
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await settledAlert(el);
+    expect(text(alert(el))).to.contain('2 life-threatening allergies');
+    expect(text(alert(el))).to.contain('(list incomplete)');
+  });
+
+  it('announces a life-threatening alert through one status region that is there, empty, before the allergies arrive', async () => {
+    const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'amy',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: async (type, params, options) => (await gate, inner.search(type, params, options)),
+    };
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    const el = context.querySelector('ehr-patient-banner')!;
+    await rendered(el);
+    const status = part(el, 'announcement')!;
+    expect(status.getAttribute('role')).to.equal('status');
+    expect(text(status)).to.equal('');
+    release();
+    await settledAlert(el);
+    expect(part(el, 'announcement')).to.equal(status); // the same element: only its text changed
+    expect(text(status)).to.equal('2 life-threatening allergies: Penicillin, Peanut.');
+  });
+
+  it('.allergies given directly beside .patient: records about another patient are left out', async () => {
+    const theirs = allergy('walnut', { criticality: 'high', patient: { reference: 'Patient/not-amy' } });
+    const el = await fixture<PatientBannerElement>(html`<ehr-patient-banner .patient=${amy()} .allergies=${[theirs]}></ehr-patient-banner>`);
+    expect(text(alert(el))).to.equal('No allergies recorded');
+  });
 
   it('loading the allergies never delays the name', async () => {
     const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });

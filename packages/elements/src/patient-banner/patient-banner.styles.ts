@@ -318,6 +318,14 @@ export const styles = css`
     background: var(--_ehr-color-surface-muted);
   }
 
+  /* Retry beside "Allergies could not be loaded": the alert's height, not a full button's. */
+  .allergy-retry {
+    min-block-size: 1.5rem;
+    margin-inline-start: 0.375rem;
+    padding: 0 0.625rem;
+    font-size: 0.85em;
+  }
+
   /* Skeleton: the shape of the banner, shimmering unless motion is reduced. */
   .bone {
     display: block;

@@ -4,6 +4,7 @@ import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import {
+  isAboutAnotherPatient,
   loadAllergies,
   summarizeAllergies,
   toPatientView,
@@ -57,12 +58,14 @@ function safeHref(value: string | undefined): string | undefined {
  *
  * Unless `no-allergies` is set, it also shows the allergy alert: "2 life-threatening
  * allergies · Penicillin" in the danger colour, with an icon; "NKA" / "NKDA" when no
- * allergies are known; "No allergies recorded"; and, when the allergies could not be
- * loaded, "Allergies unavailable" (never "NKA"). Allergies load beside the patient, so
- * they never delay the name. The alert is a link to `allergies-href` (e.g. `#allergies`,
- * the id of an `<ehr-allergy-list>`, which then gets focus), else a button firing
- * `ehr-patient-banner-allergies`. It is a polite live region: the result is announced once
- * when it arrives after the name.
+ * allergies are known; "No allergies recorded"; "(list incomplete)" or "Allergy list
+ * incomplete" when paging stopped early (never "NKA"); and, when the allergies could not be
+ * loaded (or the server sent only another patient's), "Allergies could not be loaded" with a
+ * Retry. Allergies load beside the patient, so they never delay the name. The alert is a
+ * link to `allergies-href` (e.g. `#allergies`, the id of an `<ehr-allergy-list>`, which then
+ * gets focus), else a button firing `ehr-patient-banner-allergies`. A life-threatening alert
+ * (or a failure) is announced once, politely, through a hidden status region present from
+ * the first render.
  *
  * Patient data is text only: names and values from the server are escaped by Lit; a
  * photo is shown only when it is inline image data or on the FHIR server's own origin.
@@ -83,7 +86,8 @@ function safeHref(value: string | undefined): string | undefined {
  * @csspart contact - Phone, email, address and language (wide layout).
  * @csspart badge - Each status badge (deceased, inactive record).
  * @csspart allergies - The allergy alert (a link or a button, or text while loading).
- * @csspart retry-button - The Retry button of the error state.
+ * @csspart retry-button - The Retry button of the error state, and of the allergies when they could not be loaded.
+ * @csspart announcement - The visually hidden status region that announces a life-threatening allergy.
  *
  * @cssprop --ehr-patient-banner-background - Background. Default: `--ehr-color-surface`.
  * @cssprop --ehr-patient-banner-color - Text colour. Default: `--ehr-color-text`.
@@ -167,9 +171,9 @@ export class PatientBannerElement extends LitElement {
     }
   }
 
-  /** Reads the patient again (after an error, or to pick up changes). */
-  reload(): Promise<void> {
-    return this.patientTask.run();
+  /** Reads the patient and the allergies again (after an error, or to pick up changes). */
+  async reload(): Promise<void> {
+    await Promise.all([this.patientTask.run(), this.allergyTask.run()]);
   }
 
   /** SMART App Launch 2.2 `need_patient_banner: false`: the EHR already shows who the patient is. */
@@ -193,9 +197,19 @@ export class PatientBannerElement extends LitElement {
 
   private summarizeAllergies(data: AllergyData | readonly Resource[]): AllergySummary {
     if (this.allergyMemo?.input === data) return this.allergyMemo.output;
-    const output = Array.isArray(data)
-      ? summarizeAllergies(data as readonly Resource[], { locale: this.locale })
-      : summarizeAllergies((data as AllergyData).allergies, { included: (data as AllergyData).included, locale: this.locale });
+    let output: AllergySummary;
+    if (Array.isArray(data)) {
+      // `.allergies` given beside `.patient`: records naming another patient are not this one's.
+      const patientId = this.patient?.id;
+      const own = patientId
+        ? (data as readonly Resource[]).filter(
+            (resource) => resource?.resourceType !== 'AllergyIntolerance' || !isAboutAnotherPatient(resource as { patient?: { reference?: unknown } }, patientId),
+          )
+        : (data as readonly Resource[]);
+      output = summarizeAllergies(own, { locale: this.locale });
+    } else {
+      output = summarizeAllergies((data as AllergyData).allergies, { included: (data as AllergyData).included, locale: this.locale });
+    }
     this.allergyMemo = { input: data, output };
     return output;
   }
@@ -206,6 +220,32 @@ export class PatientBannerElement extends LitElement {
 
   private handleRetry(): void {
     void this.reload();
+  }
+
+  private handleAllergyRetry(): void {
+    void this.allergyTask.run();
+  }
+
+  /**
+   * Where the allergies stand, for the alert and its announcement: `pending`, `failed` (the
+   * load failed, or every record the server sent was another patient's), or the summary with
+   * whether the load was complete. Undefined when there is nothing to say.
+   */
+  private allergyState():
+    | { readonly kind: 'pending' }
+    | { readonly kind: 'failed' }
+    | { readonly kind: 'loaded'; readonly summary: AllergySummary; readonly complete: boolean }
+    | undefined {
+    if (this.noAllergies || this.suppressed) return undefined;
+    if (this.allergies != null) return { kind: 'loaded', summary: this.summarizeAllergies(this.allergies), complete: true };
+    if (this.allergyPatientId === undefined || !this.source) return undefined;
+    if (this.allergyTask.status === TaskStatus.ERROR) return { kind: 'failed' };
+    const data = this.allergyTask.status === TaskStatus.COMPLETE ? this.allergyTask.value : undefined;
+    if (!data) return { kind: 'pending' };
+    // A server that ignored `patient=` sent only someone else's records: what this patient
+    // has is unknown, which must never read as "No allergies recorded".
+    if (data.allergies.length === 0 && data.otherPatientCount > 0) return { kind: 'failed' };
+    return { kind: 'loaded', summary: this.summarizeAllergies(data), complete: data.complete !== false };
   }
 
   private handleAllergiesClick(summary: AllergySummary | undefined): void {
@@ -301,40 +341,42 @@ export class PatientBannerElement extends LitElement {
 
   /** The allergy alert: what to show for the allergies' state, as a link or a button. */
   private renderAllergies() {
-    if (this.noAllergies) return nothing;
-    let summary: AllergySummary | undefined;
-    let content: TemplateResult;
-    let tone = 'muted';
-    if (this.allergies != null) {
-      summary = this.summarizeAllergies(this.allergies);
-    } else if (this.allergyPatientId === undefined || !this.source) {
-      return nothing; // a patient given directly with no allergies: nothing to say, rather than something wrong
-    } else if (this.allergyTask.status === TaskStatus.ERROR) {
-      summary = undefined;
-    } else if (this.allergyTask.status === TaskStatus.COMPLETE && this.allergyTask.value) {
-      summary = this.summarizeAllergies(this.allergyTask.value);
-    } else {
-      return html`<span class="allergy-slot" aria-live="polite"
+    const state = this.allergyState();
+    if (!state) return nothing;
+    if (state.kind === 'pending') {
+      return html`<span class="allergy-slot"
         ><span part="allergies" class="allergies pending" aria-busy="true"
           ><span class="bone line allergy-bone"></span><span class="visually-hidden">Loading allergies</span></span
         ></span
       >`;
     }
+    if (state.kind === 'failed') {
+      return html`<span class="allergy-slot"
+        ><span part="allergies" class="allergies muted">Allergies could not be loaded</span>
+        <button part="retry-button" class="allergy-retry" type="button" @click=${this.handleAllergyRetry}>Retry</button></span
+      >`;
+    }
 
-    if (!summary) {
-      content = html`Allergies unavailable`;
-    } else if (summary.lifeThreatening.length > 0) {
+    const { summary, complete } = state;
+    // A list that stopped early can say what it found, never that there is nothing.
+    const incomplete = complete ? nothing : html`<span class="incomplete"> (list incomplete)</span>`;
+    let content: TemplateResult;
+    let tone = 'muted';
+    if (summary.lifeThreatening.length > 0) {
       const count = summary.lifeThreatening.length;
       tone = 'danger';
       content = html`${WARNING_ICON}<span>${count === 1 ? 'Life-threatening allergy' : `${count} life-threatening allergies`}</span
-        ><span aria-hidden="true"> · </span><span class="visually-hidden">: </span><span class="substance">${summary.lifeThreatening[0]!.substance}</span>`;
+        ><span aria-hidden="true"> · </span><span class="visually-hidden">: </span><span class="substance">${summary.lifeThreatening[0]!.substance}</span>${incomplete}`;
     } else if (summary.active.length > 0) {
       const count = summary.active.length;
       const names = summary.active.slice(0, 2).map((view) => view.substance);
       const more = count - names.length;
       tone = 'caution';
       content = html`<span>${count === 1 ? '1 allergy' : `${count} allergies`}</span><span aria-hidden="true"> · </span
-        ><span class="visually-hidden">: </span><span class="substance">${names.join(', ')}${more > 0 ? ` +${more}` : ''}</span>`;
+        ><span class="visually-hidden">: </span><span class="substance">${names.join(', ')}${more > 0 ? ` +${more}` : ''}</span>${incomplete}`;
+    } else if (!complete) {
+      tone = 'caution';
+      content = html`Allergy list incomplete`;
     } else if (summary.status === 'no-known-allergies') {
       const scopes = summary.noKnownScopes;
       const abbreviation = scopes.length === 1 ? NO_KNOWN_ABBREVIATIONS[scopes[0]!] : undefined;
@@ -352,7 +394,24 @@ export class PatientBannerElement extends LitElement {
     const control = href
       ? html`<a part="allergies" class="allergies ${tone}" href=${href} @click=${this.handleAllergiesLinkClick}>${content}</a>`
       : html`<button part="allergies" class="allergies ${tone}" type="button" @click=${() => this.handleAllergiesClick(summary)}>${content}</button>`;
-    return html`<span class="allergy-slot" aria-live="polite">${control}</span>`;
+    return html`<span class="allergy-slot">${control}</span>`;
+  }
+
+  /**
+   * What the banner's live region says: the life-threatening alert, or that the allergies
+   * could not be loaded. The region is rendered from the first frame, empty, and only its
+   * text changes, so screen readers announce the alert when it arrives (a live region
+   * inserted already holding its text is often not announced). Quieter states (a count,
+   * "NKA") are read with the banner, not announced.
+   */
+  private allergyAnnouncement(): string {
+    const state = this.allergyState();
+    if (state?.kind === 'failed') return 'Allergies could not be loaded.';
+    if (state?.kind !== 'loaded') return '';
+    const threatening = state.summary.lifeThreatening;
+    if (threatening.length === 0) return '';
+    const names = threatening.map((view) => view.substance).join(', ');
+    return `${threatening.length === 1 ? 'Life-threatening allergy' : `${threatening.length} life-threatening allergies`}: ${names}.`;
   }
 
   private renderAllergyLine() {
@@ -465,6 +524,12 @@ export class PatientBannerElement extends LitElement {
 
   protected override render() {
     if (this.suppressed) return nothing;
+    return html`${this.renderBanner()}<span part="announcement" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"
+        >${this.allergyAnnouncement()}</span
+      >`;
+  }
+
+  private renderBanner() {
     if (this.patient != null) return this.renderPatient(this.patient);
     if (!this.source) {
       // While <ehr-context> completes a SMART launch there is no source yet: that is loading, not "no patient".
