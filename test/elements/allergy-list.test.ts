@@ -5,6 +5,7 @@ import '../../packages/elements/src/define.js';
 import type { AllergyListElement, AllergySelectEvent } from '../../packages/elements/src/index.js';
 import { BundleSource } from '../../packages/core/src/source/bundle-source.js';
 import { FhirError, type FhirSource, type SearchResult } from '../../packages/core/src/source/fhir-source.js';
+import { OpenServerSource } from '../../packages/core/src/source/open-server-source.js';
 import { generatePatientRecord } from '../../packages/sandbox/src/generator/index.js';
 
 
@@ -402,5 +403,76 @@ describe('<ehr-allergy-list>: generated records', () => {
     const el = await listIn(new BundleSource({ resources: record.resources }));
     await settled(el);
     expect(text(part(el, 'no-known'))).to.contain('No known allergies');
+  });
+});
+
+describe('<ehr-allergy-list>: answers that are not the whole truth', () => {
+  const NULL_FLAVOR = 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor';
+
+  it('an allergy to an unknown substance with anaphylaxis is shown as life-threatening, never "No allergies recorded"', async () => {
+    const unknown = allergy('unknown', { code: { coding: [{ system: NULL_FLAVOR, code: 'UNK' }] }, criticality: 'high', reaction: [{ manifestation: [anaphylaxis] }] });
+    const el = await listWith([unknown]);
+    expect(text(part(el, 'alert-summary'))).to.equal('1 life-threatening allergy: Unknown substance');
+    expect(text(shadow(el))).not.to.contain('No allergies recorded');
+  });
+
+  it('a server that sent only another patient’s records (faked: it ignores patient=): an alert with Retry, never an empty state', async () => {
+    const theirs = allergy('walnut', { patient: { reference: 'Patient/someone-else' } });
+    const inner = new BundleSource({ resources: [patient, theirs] });
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'p1',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: (type, _params, options) => inner.search(type, { _id: 'walnut' }, options),
+    };
+    const el = await listIn(source);
+    await waitUntil(() => shadow(el).querySelector('[role="alert"]'), 'no alert was shown');
+    expect(text(shadow(el).querySelector('[role="alert"]'))).to.contain('Allergies could not be loaded.');
+    expect(text(shadow(el))).not.to.contain('No allergies recorded');
+    expect(text(shadow(el))).not.to.contain('Walnut');
+    expect(text(part(el, 'retry-button'))).to.equal('Retry');
+  });
+
+  it('records of another patient among the patient’s own are left out and counted', async () => {
+    const theirs = allergy('walnut', { patient: { reference: 'Patient/someone-else' } });
+    const el = await fixture<AllergyListElement>(html`<ehr-allergy-list patient-id="p1" .resources=${[penicillin, theirs]}></ehr-allergy-list>`);
+    expect(substances(el)).to.deep.equal(['Penicillin']);
+    expect(text(shadow(el))).to.contain('1 record the server returned for another patient was left out.');
+  });
+
+  it('a real HTTP 500 and a rejected fetch (both faked in fetch) through OpenServerSource: the error state', async () => {
+    for (const fetchImpl of [
+      async () => new Response(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }), { status: 500, headers: { 'content-type': 'application/fhir+json' } }),
+      async () => {
+        throw new TypeError('Failed to fetch');
+      },
+    ]) {
+      const source = new OpenServerSource({ baseUrl: 'https://fhir.example.test/r4', patientId: 'p1', fetch: fetchImpl as typeof fetch });
+      const el = await listIn(source);
+      await waitUntil(() => shadow(el).querySelector('[role="alert"]'), 'no alert was shown');
+      expect(text(shadow(el).querySelector('[role="alert"]'))).to.contain('Allergies could not be loaded.');
+      expect(text(shadow(el))).not.to.contain('No allergies recorded');
+    }
+  });
+
+  it('an error outcome in the answer: the list says the server could not return every record', async () => {
+    const inner = new BundleSource({ resources: [patient, penicillin] });
+    const source: FhirSource = {
+      server: inner.server,
+      patientId: 'p1',
+      read: (type, id, options) => inner.read(type, id, options),
+      search: async (type, params, options) => ({ ...(await inner.search(type, params, options)), complete: false, incompleteReason: 'server-outcome' as const }),
+    };
+    const el = await listIn(source);
+    await settled(el);
+    expect(text(shadow(el))).to.contain('This list may be incomplete. The server reported that it could not return every allergy record.');
+    expect(substances(el)).to.contain('Penicillin');
+  });
+
+  it('a resolved allergy that once caused anaphylaxis is named outside the collapsed group', async () => {
+    const past = allergy('latex', { reaction: [{ manifestation: [anaphylaxis] }] }, 'resolved');
+    const el = await listWith([codeine, past]);
+    expect(text(part(el, 'history-note'))).to.equal('History of anaphylaxis or a severe reaction: Latex (resolved)');
+    expect(part(el, 'alert-summary')).to.equal(undefined);
   });
 });

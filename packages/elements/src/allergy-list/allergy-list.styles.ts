@@ -302,4 +302,10 @@ export const styles = css`
       outline-color: Highlight;
     }
   }
+
+  .history-note {
+    margin-block: 0.5rem 0;
+    color: var(--_muted-color);
+    font-size: 0.9em;
+  }
 `;

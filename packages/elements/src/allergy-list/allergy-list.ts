@@ -71,6 +71,7 @@ function lifeThreateningCount(count: number): string {
  * @csspart reactions - The reactions of an allergy.
  * @csspart details - Onset, recorded date, recorder and source of an allergy.
  * @csspart history - Each collapsed group (inactive and resolved; refuted).
+ * @csspart history-note - The line naming inactive allergies that once caused anaphylaxis or were of high criticality.
  * @csspart no-known - The "No known allergies" statement.
  * @csspart conflict - A "no known allergies" record that recorded allergies contradict.
  * @csspart state - Loading, empty and error states.
@@ -255,6 +256,25 @@ export class AllergyListElement extends LitElement {
     </ul>`;
   }
 
+  /**
+   * Inactive and resolved allergies carry no alert (FHIR R4: no longer a risk), but one that
+   * once caused anaphylaxis or was of high criticality is worth a line outside the collapsed
+   * group, so a clinician reconciling the list sees it without opening it.
+   */
+  private renderPastDanger(summary: AllergySummary) {
+    const past = summary.inactive.filter(
+      (view) =>
+        view.assertion === 'allergy' &&
+        (view.criticality?.code === 'high' || view.reactions.some((reaction) => reaction.anaphylaxis || reaction.severity?.code === 'severe')),
+    );
+    if (past.length === 0) return nothing;
+    const anaphylaxis = past.some((view) => view.reactions.some((reaction) => reaction.anaphylaxis));
+    const names = past.map((view) => `${view.substance}${view.clinicalStatus ? ` (${view.clinicalStatus.label.toLowerCase()})` : ''}`).join(', ');
+    return html`<p part="history-note" class="history-note">
+      <strong>${anaphylaxis ? 'History of anaphylaxis or a severe reaction' : 'History of a high-criticality allergy'}:</strong> ${names}
+    </p>`;
+  }
+
   private renderHistory(summary: AllergySummary, offset: number, showSource: boolean) {
     const { inactive, refuted } = summary;
     return html`${inactive.length > 0
@@ -320,8 +340,18 @@ export class AllergyListElement extends LitElement {
     const incomplete = data.complete
       ? nothing
       : html`<p class="incomplete" role="note">
-          <strong>This list may be incomplete.</strong> The server had more allergy records than could be loaded.
+          <strong>This list may be incomplete.</strong>
+          ${data.incompleteReason === 'server-outcome'
+            ? 'The server reported that it could not return every allergy record.'
+            : 'The server had more allergy records than could be loaded.'}
         </p>`;
+    const others = data.otherPatientCount;
+    const otherPatient =
+      others > 0
+        ? html`<p class="incomplete" role="note">
+            ${others} ${others === 1 ? 'record' : 'records'} the server returned for another patient ${others === 1 ? 'was' : 'were'} left out.
+          </p>`
+        : nothing;
 
     let body: unknown;
     if (summary.status === 'none-recorded') {
@@ -345,7 +375,7 @@ export class AllergyListElement extends LitElement {
         ${summary.noKnown.length > 0 && summary.noKnownLabel ? html`<p class="also">Also recorded: ${summary.noKnownLabel}.</p>` : nothing}
         ${this.renderUnknown(summary)}`;
     }
-    return html`${incomplete}${body}${this.renderHistory(summary, summary.active.length, perItemSource)}
+    return html`${incomplete}${otherPatient}${body}${this.renderPastDanger(summary)}${this.renderHistory(summary, summary.active.length, perItemSource)}
     ${singleSource ? html`<p class="source">Source: ${singleSource}</p>` : nothing}`;
   }
 
@@ -355,6 +385,15 @@ export class AllergyListElement extends LitElement {
       pending: (progress) => renderLoading('Loading allergies', progress),
       error: (error) => renderLoadError('Allergies could not be loaded.', error, () => this.handleRetry()),
       complete: (value) => {
+        // A server that ignored `patient=` sent only someone else's records: this patient's
+        // allergies are unknown, which must never read as "No allergies recorded".
+        if (value.allergies.length === 0 && value.otherPatientCount > 0) {
+          return renderLoadError(
+            'Allergies could not be loaded.',
+            new Error('The server returned records of another patient only; they are not shown.'),
+            () => this.handleRetry(),
+          );
+        }
         summary = this.summarize(value);
         return this.renderComplete(value, summary);
       },
