@@ -243,6 +243,25 @@ export const ErrorState: Story = {
     list(sourceFor(args, { AllergyIntolerance: new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 }) }), args),
 };
 
+
+/** A record that names no substance (null flavour UNK) but records anaphylaxis: life-threatening, "Unknown substance". */
+export const UnknownSubstanceLifeThreatening: Story = {
+  args: {
+    resources: [
+      allergy('unknown', {
+        code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor', code: 'UNK', display: 'Unknown' }] },
+        criticality: 'high',
+        reaction: [{ manifestation: [anaphylaxis], severity: 'severe' }],
+      }),
+    ],
+  },
+};
+
+/** A resolved allergy that once caused anaphylaxis: no alert, but named outside the collapsed group. */
+export const ResolvedWithPastAnaphylaxis: Story = {
+  args: { resources: [codeine, allergy('latex-past', { code: { text: 'Latex' }, reaction: [{ manifestation: [anaphylaxis] }] }, 'resolved')] },
+};
+
 /** Refuted (struck through, labelled, in its own group) and entered-in-error (never shown). */
 export const RefutedAndEnteredInError: Story = { args: { resources: [latex, sulfa, aspirinInError], showInactive: true } };
 

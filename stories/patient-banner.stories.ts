@@ -196,3 +196,17 @@ export const AllergiesUnavailable: Story = {
   render: (args) =>
     banner(withAllergies(args, noKnownAllergies, { AllergyIntolerance: new FhirError('server', 'The FHIR server reported an error (500).', { status: 500 }) }), args),
 };
+
+/** Paging stopped before every allergy was loaded: "Allergy list incomplete", never "NKA". */
+export const AllergiesIncomplete: Story = {
+  render: (args) => {
+    const inner = withAllergies(args, noKnownAllergies);
+    const incomplete: FhirSource = {
+      server: inner.server,
+      patientId: inner.patientId,
+      read: (type, id, options) => inner.read(type, id, options),
+      search: async (type, params, options) => ({ ...(await inner.search(type, params, options)), complete: false, incompleteReason: 'page-limit' as const }),
+    };
+    return banner(incomplete, args);
+  },
+};
