@@ -526,4 +526,23 @@ describe('<ehr-vitals-chart>: loading from the source', () => {
     const rows = [...all<HTMLTableElement>(el, 'table')[0]!.tBodies[0]!.rows];
     expect(rows.map((row) => text(row.cells[1]!.querySelector('.value')))).to.deep.equal(['64', '88', '72']);
   });
+
+  it('leaves out Observations the server returned about another patient, and says how many', async () => {
+    const source = new RecordingSource([patient, ...record()]);
+    const search = source.search;
+    // A server that ignores the patient parameter for some records (faked): two of another patient come back.
+    source.search = (async (type, params, options) => {
+      const result = await search(type, params, options);
+      const strays = [
+        hr('2026-03-05T09:00:00Z', 150, { subject: { reference: 'Patient/someone-else' } }),
+        hr('2026-03-06T09:00:00Z', 151, { subject: { reference: 'https://other.example/fhir/Patient/p2' } }),
+      ];
+      return { ...result, resources: [...result.resources, ...strays] };
+    }) as FhirSource['search'];
+    const el = await inContext(source, html`<ehr-vitals-chart vitals="hr" view="table"></ehr-vitals-chart>`);
+    await waitUntil(() => all(el, 'table').length === 1, 'the table did not render');
+    const rows = [...all<HTMLTableElement>(el, 'table')[0]!.tBodies[0]!.rows];
+    expect(rows.map((row) => text(row.cells[1]!.querySelector('.value')))).to.deep.equal(['64', '88', '72']);
+    expect(text(shadow(el))).to.contain('2 records the server returned for another patient were left out.');
+  });
 });
