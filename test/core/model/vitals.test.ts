@@ -128,6 +128,81 @@ describe('toVitalsView: blood pressure', () => {
   });
 });
 
+describe('toVitalsView: blood pressure pairing by posture, panel and encounter', () => {
+  const at = '2024-03-01T09:30:00Z';
+  const separate = (loinc: string, value: number, extra: Partial<Observation> = {}) => obs(loinc, { effectiveDateTime: at, valueQuantity: mmHg(value), ...extra });
+  /** Readings as [codeText, systolic, diastolic], sorted so order of arrival does not matter. */
+  const shown = (view: VitalsView) =>
+    series(view, 'bp')
+      .readings.map((reading) => [reading.codeText ?? '', ...reading.values.map((value) => value.value)])
+      .map((row) => JSON.stringify(row))
+      .sort()
+      .map((row) => JSON.parse(row) as unknown[]);
+
+  it('pairs an orthostatic set by posture (LOINC 8459-0/8453-3 sitting, 8460-8/8454-1 standing), never crossed', () => {
+    // Arrival order that crossed them when halves were paired by position.
+    const view = toVitalsView([separate('8460-8', 100), separate('8453-3', 80), separate('8459-0', 120), separate('8454-1', 60)]);
+    expect(shown(view)).to.deep.equal([
+      ['Sitting', 120, 80],
+      ['Standing', 100, 60],
+    ]);
+  });
+
+  it('shows the posture in the table details', () => {
+    const view = toVitalsView([separate('8461-6', 118), separate('8455-8', 76)]);
+    expect(series(view, 'bp').readings[0]!.codeText).to.equal('Supine');
+  });
+
+  it('pairs through each panel’s hasMember when the members carry plain codes', () => {
+    const sitting = [separate('8480-6', 120), separate('8462-4', 80)];
+    const standing = [separate('8480-6', 100), separate('8462-4', 60)];
+    // Members listed crosswise in the resource list: only hasMember says which go together.
+    const panelA = obs('85354-9', { effectiveDateTime: at, hasMember: [{ reference: `Observation/${sitting[0]!.id}` }, { reference: `Observation/${sitting[1]!.id}` }] });
+    const panelB = obs('85354-9', { effectiveDateTime: at, hasMember: [{ reference: `Observation/${standing[1]!.id}` }, { reference: `Observation/${standing[0]!.id}` }] });
+    const view = toVitalsView([standing[0]!, sitting[1]!, panelB, sitting[0]!, standing[1]!, panelA]);
+    expect(shown(view)).to.deep.equal([
+      ['', 100, 60],
+      ['', 120, 80],
+    ]);
+  });
+
+  it('keeps ambiguous halves apart instead of guessing a pair', () => {
+    const view = toVitalsView([separate('8480-6', 120), separate('8462-4', 80), separate('8480-6', 100), separate('8462-4', 60)]);
+    expect(shown(view)).to.deep.equal([
+      ['', 100, null],
+      ['', 120, null],
+      ['', null, 60],
+      ['', null, 80],
+    ]);
+  });
+
+  it('keeps both systolics of a panel that holds two, paired by posture', () => {
+    const view = toVitalsView([
+      obs('85354-9', {
+        effectiveDateTime: at,
+        component: [
+          { code: code('8459-0'), valueQuantity: mmHg(120) },
+          { code: code('8460-8'), valueQuantity: mmHg(100) },
+          { code: code('8453-3'), valueQuantity: mmHg(80) },
+          { code: code('8454-1'), valueQuantity: mmHg(60) },
+        ],
+      }),
+    ]);
+    expect(shown(view)).to.deep.equal([
+      ['Sitting', 120, 80],
+      ['Standing', 100, 60],
+    ]);
+  });
+
+  it('pairs separate halves whose encounter is written relative and absolute', () => {
+    const view = toVitalsView([
+      separate('8480-6', 124, { encounter: { reference: 'Encounter/e7' } }),
+      separate('8462-4', 81, { encounter: { reference: 'https://ehr.example/fhir/Encounter/e7' } }),
+    ]);
+    expect(shown(view)).to.deep.equal([['', 124, 81]]);
+  });
+});
+
 describe('toVitalsView: the other vitals', () => {
   it('finds each vital by its LOINC code or a common variant', () => {
     const resources = [
