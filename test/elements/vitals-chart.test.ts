@@ -278,6 +278,23 @@ describe('<ehr-vitals-chart>: charts', () => {
     expect(points[3]!.options.backgroundColor).not.to.equal(points[0]!.options.backgroundColor);
   });
 
+  it('draws every flagged reading and every gap of a long series, and a bounded number of points', async () => {
+    // 3,000 heart rates an hour apart: every 60th flagged High, every 300th absent (a gap).
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const readings = Array.from({ length: 3000 }, (_, i) => {
+      const date = new Date(start + i * 3600_000).toISOString();
+      if (i % 300 === 150) return obs('8867-4', date, { dataAbsentReason: { coding: [{ code: 'unknown' }] } });
+      return hr(date, 70 + (i % 17), i % 60 === 7 ? { interpretation: H } : {});
+    });
+    const el = await chartOf(readings);
+    const [chart] = await chartsDrawn(el);
+    const points = chart!.data.datasets[0]!.data as unknown as { y: number | null; value: { flag?: unknown } }[];
+    expect(points.filter((point) => point.value.flag)).to.have.length(50);
+    expect(points.filter((point) => point.y === null)).to.have.length(10);
+    expect(points.length).to.be.below(1200);
+    expect((chart!.options.plugins as { decimation?: { enabled?: boolean } }).decimation?.enabled).to.equal(false);
+  });
+
   it('turns animation off under prefers-reduced-motion', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     try {

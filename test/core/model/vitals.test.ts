@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirtypes';
 import {
   basicUnitConverter,
+  decimateVitalPoints,
   formatVitalDate,
   formatVitalReading,
   loadUnitConverter,
@@ -452,3 +453,55 @@ function loadUcumBrowserBuild(): Promise<unknown> {
     document.head.append(script);
   });
 }
+
+describe('decimateVitalPoints', () => {
+  /** 50,000 points: a slow sine with a 2 % share of gaps (runs of 5 nulls), a spike and a dip, and 499 flagged points. */
+  function longSeries() {
+    const points: { x: number; y: number | null; flagged: boolean }[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const gap = i % 250 >= 245;
+      const y = gap ? null : i === 12_345 ? 400 : i === 33_333 ? -50 : 100 + 20 * Math.sin(i / 500);
+      points.push({ x: i, y, flagged: !gap && i % 100 === 7 && i < 49_900 });
+    }
+    return points;
+  }
+  const options = { samples: 500, value: (point: { y: number | null }) => point.y };
+
+  it('draws a bounded number of points, with one null marker per gap and no null drawn as a value', () => {
+    const points = longSeries();
+    const gaps = points.filter((point, i) => point.y === null && (i === 0 || points[i - 1]!.y !== null)).length;
+    const drawn = decimateVitalPoints(points, options);
+    const nulls = drawn.filter((point) => point.y === null).length;
+    expect(nulls).to.equal(gaps);
+    expect(drawn.length - nulls).to.be.at.most(2 * 500 + 2 * (gaps + 1));
+    // The markers are where the gaps are: between the last value before and the first after.
+    for (let i = 0; i < drawn.length; i++) {
+      if (drawn[i]!.y !== null) continue;
+      if (drawn[i]!.x > 0) expect(points[drawn[i]!.x - 1]!.y).not.to.equal(null);
+    }
+    // In order.
+    expect(drawn.every((point, i) => i === 0 || drawn[i - 1]!.x < point.x)).to.equal(true);
+  });
+
+  it('keeps the extremes and the first and last values', () => {
+    const drawn = decimateVitalPoints(longSeries(), options);
+    expect(drawn.some((point) => point.y === 400)).to.equal(true);
+    expect(drawn.some((point) => point.y === -50)).to.equal(true);
+    expect(drawn[0]!.x).to.equal(0);
+    expect(drawn.filter((point) => point.y !== null).pop()!.x).to.equal(49_994); // 49,995-49,999 are a gap
+  });
+
+  it('keeps every point asked for (flagged readings)', () => {
+    const points = longSeries();
+    const flagged = points.filter((point) => point.flagged);
+    expect(flagged).to.have.length(499);
+    const drawn = decimateVitalPoints(points, { ...options, keep: (point) => point.flagged });
+    expect(drawn.filter((point) => point.flagged)).to.have.length(499);
+  });
+
+  it('returns a short series as it is', () => {
+    const points = [{ y: 1 }, { y: null }, { y: null }, { y: 3 }];
+    expect(decimateVitalPoints(points, options)).to.deep.equal(points);
+  });
+});
+

@@ -426,6 +426,74 @@ export function readingsBetween(series: Pick<VitalSeries, 'readings'>, start: nu
   return from === 0 && to === readings.length ? readings : readings.slice(from, to);
 }
 
+/** What {@link decimateVitalPoints} needs to know of a point. */
+export interface DecimationOptions<T> {
+  /** Points drawn at most, about (each gap adds its marker; `keep` points come on top). */
+  readonly samples: number;
+  /** The point's value; null is a gap. */
+  readonly value: (point: T) => number | null;
+  /** Points that are always drawn (abnormal readings). */
+  readonly keep?: (point: T) => boolean;
+}
+
+/**
+ * The points of a long series worth drawing, in order: per run of values between gaps,
+ * the lowest and the highest of each bucket (so peaks and troughs survive), the run's first
+ * and last point, every point `keep` asks for, and one null marker per gap (so a gap stays a
+ * gap). Chart.js's own LTTB reads a null as 0, which drew gaps as outliers; this never looks
+ * at a null's value. Points shorter than `samples` come back as they are.
+ */
+export function decimateVitalPoints<T>(points: readonly T[], options: DecimationOptions<T>): T[] {
+  const { value, keep } = options;
+  const samples = Math.max(2, Math.floor(options.samples));
+  const runs: [number, number][] = [];
+  let valued = 0;
+  for (let i = 0; i < points.length; ) {
+    if (value(points[i]!) === null) {
+      i++;
+      continue;
+    }
+    const from = i;
+    while (i < points.length && value(points[i]!) !== null) i++;
+    runs.push([from, i]);
+    valued += i - from;
+  }
+  if (valued <= samples) return [...points];
+  const chosen = new Uint8Array(points.length);
+  const buckets = Math.max(1, Math.floor(samples / 2));
+  for (const [from, to] of runs) {
+    const length = to - from;
+    const count = Math.max(1, Math.round((buckets * length) / valued));
+    if (length <= count * 2) {
+      chosen.fill(1, from, to);
+      continue;
+    }
+    chosen[from] = 1;
+    chosen[to - 1] = 1;
+    for (let bucket = 0; bucket < count; bucket++) {
+      const start = from + Math.floor((bucket * length) / count);
+      const end = from + Math.floor(((bucket + 1) * length) / count);
+      let low = start;
+      let high = start;
+      for (let i = start + 1; i < end; i++) {
+        const current = value(points[i]!)!;
+        if (current < value(points[low]!)!) low = i;
+        if (current > value(points[high]!)!) high = i;
+      }
+      chosen[low] = 1;
+      chosen[high] = 1;
+    }
+  }
+  const output: T[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i]!;
+    const gap = value(point) === null;
+    // One marker per gap: the first null of each run of nulls.
+    if (chosen[i] || (gap && (i === 0 || value(points[i - 1]!) !== null)) || (!gap && keep?.(point))) output.push(point);
+  }
+  return output;
+}
+
 function lowerBound(readings: readonly VitalReading[], time: number): number {
   let low = 0;
   let high = readings.length;
