@@ -397,6 +397,18 @@ describe('toVitalsView: ranges and flags', () => {
     expect(readings[0]!.values[0]!.range).to.deep.equal({ low: 60, high: 100 });
   });
 
+  it('still checks the range when the interpretation has a code it does not know, or only text', () => {
+    const view = toVitalsView([
+      hr(140, { effectiveDateTime: '2024-01-01', interpretation: [{ coding: [{ system: 'http://example.org/local-flags', code: 'N' }] }] }),
+      hr(140, { effectiveDateTime: '2024-01-02', interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'XYZ' }] }] }),
+      hr(140, { effectiveDateTime: '2024-01-03', interpretation: [{ text: 'Reviewed' }] }),
+      hr(140, { effectiveDateTime: '2024-01-04', interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0078', code: 'N' }] }] }),
+    ]);
+    const readings = series(view, 'hr').readings;
+    expect(readings.map((reading) => readingFlag(reading)?.label)).to.deep.equal(['High', 'High', 'High', undefined]);
+    expect(readings.map((reading) => readingFlag(reading)?.source)).to.deep.equal(['range', 'range', 'range', undefined]);
+  });
+
   it('converts the range to the display unit with the value', () => {
     const view = toVitalsView(
       [obs('8310-5', { valueQuantity: { value: 37, unit: 'Cel', system: UCUM, code: 'Cel' }, referenceRange: [{ low: { value: 36.1, unit: 'Cel', system: UCUM, code: 'Cel' }, high: { value: 38, unit: 'Cel', system: UCUM, code: 'Cel' } }] })],

@@ -1,6 +1,6 @@
 import { formatFhirDate, fhirDateInstant, parseFhirDate, type ParsedFhirDate } from '../format/fhir-date.js';
 import { resolveLocale } from '../format/locale.js';
-import { DATA_ABSENT_REASON_LABELS as ABSENT_REASONS } from './observation-value.js';
+import { DATA_ABSENT_REASON_LABELS as ABSENT_REASONS, interpretationOf } from './observation-value.js';
 import { referenceKey } from './codeable.js';
 import { conceptText, isObject, objects, text, type JsonObject } from './read.js';
 import { basicUnitConverter, isFastPathUnit, unitCodeFromText, type UnitConverter, type UnitDimension } from './units.js';
@@ -148,7 +148,7 @@ const UNIT_DISPLAY: Record<string, UnitDisplay> = {
   'kg/m2': { label: 'kg/m²', decimals: 1 },
 };
 
-// v3-ObservationInterpretation codes that flag a value (N, normal, flags nothing).
+// v3-ObservationInterpretation codes that flag a value (N, normal, flags nothing; any other code leaves it to the range).
 const FLAGS: Record<string, Pick<VitalFlag, 'code' | 'label'>> = {
   H: { code: 'H', label: 'High' },
   HU: { code: 'H', label: 'High' },
@@ -741,19 +741,19 @@ function flagOf(holder: JsonObject, observation: JsonObject, value: number, rang
   return undefined;
 }
 
-/** The flag of an interpretation; null when it says normal (no flag, and no range check); undefined when there is none. */
+/**
+ * The flag of an interpretation (FHIR R4 Observation.interpretation, read by
+ * `interpretationOf`: v3-ObservationInterpretation or v2-0078 codes, most severe first);
+ * null only for an explicit N (normal: no flag, and no range check); undefined when there is
+ * none, or when no code is one this chart flags (a code it does not know, or text alone
+ * must not silence the reference-range check).
+ */
 function interpretationFlag(interpretation: unknown): VitalFlag | null | undefined {
-  let sawCode = false;
-  for (const concept of objects(interpretation)) {
-    for (const coding of objects(concept.coding)) {
-      const code = text(coding.code);
-      if (!code) continue;
-      sawCode = true;
-      const flag = FLAGS[code];
-      if (flag) return { ...flag, source: 'interpretation' };
-    }
-  }
-  return sawCode ? null : undefined;
+  const code = interpretationOf(interpretation)?.code;
+  if (code === undefined) return undefined;
+  const flag = FLAGS[code];
+  if (flag) return { ...flag, source: 'interpretation' };
+  return code === 'N' ? null : undefined;
 }
 
 function absentReason(reason: unknown): string | undefined {
