@@ -278,6 +278,23 @@ describe('<ehr-vitals-chart>: charts', () => {
     expect(points[3]!.options.backgroundColor).not.to.equal(points[0]!.options.backgroundColor);
   });
 
+  it('draws every flagged reading and every gap of a long series, and a bounded number of points', async () => {
+    // 3,000 heart rates an hour apart: every 60th flagged High, every 300th absent (a gap).
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const readings = Array.from({ length: 3000 }, (_, i) => {
+      const date = new Date(start + i * 3600_000).toISOString();
+      if (i % 300 === 150) return obs('8867-4', date, { dataAbsentReason: { coding: [{ code: 'unknown' }] } });
+      return hr(date, 70 + (i % 17), i % 60 === 7 ? { interpretation: H } : {});
+    });
+    const el = await chartOf(readings);
+    const [chart] = await chartsDrawn(el);
+    const points = chart!.data.datasets[0]!.data as unknown as { y: number | null; value: { flag?: unknown } }[];
+    expect(points.filter((point) => point.value.flag)).to.have.length(50);
+    expect(points.filter((point) => point.y === null)).to.have.length(10);
+    expect(points.length).to.be.below(1200);
+    expect((chart!.options.plugins as { decimation?: { enabled?: boolean } }).decimation?.enabled).to.equal(false);
+  });
+
   it('turns animation off under prefers-reduced-motion', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     try {
@@ -525,5 +542,24 @@ describe('<ehr-vitals-chart>: loading from the source', () => {
     const el = await chartOf([...record(), other], 'patient-id=p1 vitals=hr view=table');
     const rows = [...all<HTMLTableElement>(el, 'table')[0]!.tBodies[0]!.rows];
     expect(rows.map((row) => text(row.cells[1]!.querySelector('.value')))).to.deep.equal(['64', '88', '72']);
+  });
+
+  it('leaves out Observations the server returned about another patient, and says how many', async () => {
+    const source = new RecordingSource([patient, ...record()]);
+    const search = source.search;
+    // A server that ignores the patient parameter for some records (faked): two of another patient come back.
+    source.search = (async (type, params, options) => {
+      const result = await search(type, params, options);
+      const strays = [
+        hr('2026-03-05T09:00:00Z', 150, { subject: { reference: 'Patient/someone-else' } }),
+        hr('2026-03-06T09:00:00Z', 151, { subject: { reference: 'https://other.example/fhir/Patient/p2' } }),
+      ];
+      return { ...result, resources: [...result.resources, ...strays] };
+    }) as FhirSource['search'];
+    const el = await inContext(source, html`<ehr-vitals-chart vitals="hr" view="table"></ehr-vitals-chart>`);
+    await waitUntil(() => all(el, 'table').length === 1, 'the table did not render');
+    const rows = [...all<HTMLTableElement>(el, 'table')[0]!.tBodies[0]!.rows];
+    expect(rows.map((row) => text(row.cells[1]!.querySelector('.value')))).to.deep.equal(['64', '88', '72']);
+    expect(text(shadow(el))).to.contain('2 records the server returned for another patient were left out.');
   });
 });

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirtypes';
 import {
   basicUnitConverter,
+  decimateVitalPoints,
   formatVitalDate,
   formatVitalReading,
   loadUnitConverter,
@@ -125,6 +126,81 @@ describe('toVitalsView: blood pressure', () => {
     const vitalsPanel = obs('85353-1', { hasMember: [{ reference: `Observation/${grouper.id}` }] });
     const view = toVitalsView([vitalsPanel, grouper, sys, dia]);
     expect(bpPairs(view)).to.deep.equal([[Date.parse('2024-03-01T09:30:00Z'), 122, 78]]);
+  });
+});
+
+describe('toVitalsView: blood pressure pairing by posture, panel and encounter', () => {
+  const at = '2024-03-01T09:30:00Z';
+  const separate = (loinc: string, value: number, extra: Partial<Observation> = {}) => obs(loinc, { effectiveDateTime: at, valueQuantity: mmHg(value), ...extra });
+  /** Readings as [codeText, systolic, diastolic], sorted so order of arrival does not matter. */
+  const shown = (view: VitalsView) =>
+    series(view, 'bp')
+      .readings.map((reading) => [reading.codeText ?? '', ...reading.values.map((value) => value.value)])
+      .map((row) => JSON.stringify(row))
+      .sort()
+      .map((row) => JSON.parse(row) as unknown[]);
+
+  it('pairs an orthostatic set by posture (LOINC 8459-0/8453-3 sitting, 8460-8/8454-1 standing), never crossed', () => {
+    // Arrival order that crossed them when halves were paired by position.
+    const view = toVitalsView([separate('8460-8', 100), separate('8453-3', 80), separate('8459-0', 120), separate('8454-1', 60)]);
+    expect(shown(view)).to.deep.equal([
+      ['Sitting', 120, 80],
+      ['Standing', 100, 60],
+    ]);
+  });
+
+  it('shows the posture in the table details', () => {
+    const view = toVitalsView([separate('8461-6', 118), separate('8455-8', 76)]);
+    expect(series(view, 'bp').readings[0]!.codeText).to.equal('Supine');
+  });
+
+  it('pairs through each panel’s hasMember when the members carry plain codes', () => {
+    const sitting = [separate('8480-6', 120), separate('8462-4', 80)];
+    const standing = [separate('8480-6', 100), separate('8462-4', 60)];
+    // Members listed crosswise in the resource list: only hasMember says which go together.
+    const panelA = obs('85354-9', { effectiveDateTime: at, hasMember: [{ reference: `Observation/${sitting[0]!.id}` }, { reference: `Observation/${sitting[1]!.id}` }] });
+    const panelB = obs('85354-9', { effectiveDateTime: at, hasMember: [{ reference: `Observation/${standing[1]!.id}` }, { reference: `Observation/${standing[0]!.id}` }] });
+    const view = toVitalsView([standing[0]!, sitting[1]!, panelB, sitting[0]!, standing[1]!, panelA]);
+    expect(shown(view)).to.deep.equal([
+      ['', 100, 60],
+      ['', 120, 80],
+    ]);
+  });
+
+  it('keeps ambiguous halves apart instead of guessing a pair', () => {
+    const view = toVitalsView([separate('8480-6', 120), separate('8462-4', 80), separate('8480-6', 100), separate('8462-4', 60)]);
+    expect(shown(view)).to.deep.equal([
+      ['', 100, null],
+      ['', 120, null],
+      ['', null, 60],
+      ['', null, 80],
+    ]);
+  });
+
+  it('keeps both systolics of a panel that holds two, paired by posture', () => {
+    const view = toVitalsView([
+      obs('85354-9', {
+        effectiveDateTime: at,
+        component: [
+          { code: code('8459-0'), valueQuantity: mmHg(120) },
+          { code: code('8460-8'), valueQuantity: mmHg(100) },
+          { code: code('8453-3'), valueQuantity: mmHg(80) },
+          { code: code('8454-1'), valueQuantity: mmHg(60) },
+        ],
+      }),
+    ]);
+    expect(shown(view)).to.deep.equal([
+      ['Sitting', 120, 80],
+      ['Standing', 100, 60],
+    ]);
+  });
+
+  it('pairs separate halves whose encounter is written relative and absolute', () => {
+    const view = toVitalsView([
+      separate('8480-6', 124, { encounter: { reference: 'Encounter/e7' } }),
+      separate('8462-4', 81, { encounter: { reference: 'https://ehr.example/fhir/Encounter/e7' } }),
+    ]);
+    expect(shown(view)).to.deep.equal([['', 124, 81]]);
   });
 });
 
@@ -321,6 +397,18 @@ describe('toVitalsView: ranges and flags', () => {
     expect(readings[0]!.values[0]!.range).to.deep.equal({ low: 60, high: 100 });
   });
 
+  it('still checks the range when the interpretation has a code it does not know, or only text', () => {
+    const view = toVitalsView([
+      hr(140, { effectiveDateTime: '2024-01-01', interpretation: [{ coding: [{ system: 'http://example.org/local-flags', code: 'N' }] }] }),
+      hr(140, { effectiveDateTime: '2024-01-02', interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'XYZ' }] }] }),
+      hr(140, { effectiveDateTime: '2024-01-03', interpretation: [{ text: 'Reviewed' }] }),
+      hr(140, { effectiveDateTime: '2024-01-04', interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0078', code: 'N' }] }] }),
+    ]);
+    const readings = series(view, 'hr').readings;
+    expect(readings.map((reading) => readingFlag(reading)?.label)).to.deep.equal(['High', 'High', 'High', undefined]);
+    expect(readings.map((reading) => readingFlag(reading)?.source)).to.deep.equal(['range', 'range', 'range', undefined]);
+  });
+
   it('converts the range to the display unit with the value', () => {
     const view = toVitalsView(
       [obs('8310-5', { valueQuantity: { value: 37, unit: 'Cel', system: UCUM, code: 'Cel' }, referenceRange: [{ low: { value: 36.1, unit: 'Cel', system: UCUM, code: 'Cel' }, high: { value: 38, unit: 'Cel', system: UCUM, code: 'Cel' } }] })],
@@ -377,3 +465,55 @@ function loadUcumBrowserBuild(): Promise<unknown> {
     document.head.append(script);
   });
 }
+
+describe('decimateVitalPoints', () => {
+  /** 50,000 points: a slow sine with a 2 % share of gaps (runs of 5 nulls), a spike and a dip, and 499 flagged points. */
+  function longSeries() {
+    const points: { x: number; y: number | null; flagged: boolean }[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const gap = i % 250 >= 245;
+      const y = gap ? null : i === 12_345 ? 400 : i === 33_333 ? -50 : 100 + 20 * Math.sin(i / 500);
+      points.push({ x: i, y, flagged: !gap && i % 100 === 7 && i < 49_900 });
+    }
+    return points;
+  }
+  const options = { samples: 500, value: (point: { y: number | null }) => point.y };
+
+  it('draws a bounded number of points, with one null marker per gap and no null drawn as a value', () => {
+    const points = longSeries();
+    const gaps = points.filter((point, i) => point.y === null && (i === 0 || points[i - 1]!.y !== null)).length;
+    const drawn = decimateVitalPoints(points, options);
+    const nulls = drawn.filter((point) => point.y === null).length;
+    expect(nulls).to.equal(gaps);
+    expect(drawn.length - nulls).to.be.at.most(2 * 500 + 2 * (gaps + 1));
+    // The markers are where the gaps are: between the last value before and the first after.
+    for (let i = 0; i < drawn.length; i++) {
+      if (drawn[i]!.y !== null) continue;
+      if (drawn[i]!.x > 0) expect(points[drawn[i]!.x - 1]!.y).not.to.equal(null);
+    }
+    // In order.
+    expect(drawn.every((point, i) => i === 0 || drawn[i - 1]!.x < point.x)).to.equal(true);
+  });
+
+  it('keeps the extremes and the first and last values', () => {
+    const drawn = decimateVitalPoints(longSeries(), options);
+    expect(drawn.some((point) => point.y === 400)).to.equal(true);
+    expect(drawn.some((point) => point.y === -50)).to.equal(true);
+    expect(drawn[0]!.x).to.equal(0);
+    expect(drawn.filter((point) => point.y !== null).pop()!.x).to.equal(49_994); // 49,995-49,999 are a gap
+  });
+
+  it('keeps every point asked for (flagged readings)', () => {
+    const points = longSeries();
+    const flagged = points.filter((point) => point.flagged);
+    expect(flagged).to.have.length(499);
+    const drawn = decimateVitalPoints(points, { ...options, keep: (point) => point.flagged });
+    expect(drawn.filter((point) => point.flagged)).to.have.length(499);
+  });
+
+  it('returns a short series as it is', () => {
+    const points = [{ y: 1 }, { y: null }, { y: null }, { y: 3 }];
+    expect(decimateVitalPoints(points, options)).to.deep.equal(points);
+  });
+});
+

@@ -40,7 +40,17 @@ export const VITAL_DEFINITIONS: Readonly<Record<VitalKind, VitalDefinition>> = {
 export type VitalCodeRole =
   | { readonly role: 'value'; readonly kind: Exclude<VitalKind, 'bp'> }
   | { readonly role: 'bp-panel' }
-  | { readonly role: 'bp-part'; readonly measure: BloodPressureMeasure };
+  | {
+      readonly role: 'bp-part';
+      readonly measure: BloodPressureMeasure;
+      /**
+       * The posture or method the code names ("Sitting", "Standing", "Supine", "Noninvasive",
+       * "By palpation"); undefined for the plain codes 8480-6 and 8462-4. A systolic is paired
+       * only with a diastolic of the same variant: an orthostatic set (sitting and standing at
+       * the same moment) must never be crossed.
+       */
+      readonly variant?: string;
+    };
 
 export interface VitalCode {
   readonly code: string;
@@ -54,7 +64,7 @@ export interface VitalCode {
 }
 
 const value = (kind: Exclude<VitalKind, 'bp'>) => ({ role: 'value', kind }) as const;
-const part = (measure: BloodPressureMeasure) => ({ role: 'bp-part', measure }) as const;
+const part = (measure: BloodPressureMeasure, variant?: string) => ({ role: 'bp-part', measure, ...(variant ? { variant } : {}) }) as const;
 const panel = { role: 'bp-panel' } as const;
 
 /** LOINC codes of vital signs and their common variants. */
@@ -65,15 +75,15 @@ export const VITAL_CODES: readonly VitalCode[] = [
   { code: '55284-4', display: 'Blood pressure systolic and diastolic', is: panel },
   { code: '35094-2', display: 'Blood pressure panel', is: panel },
   { code: '8480-6', display: 'Systolic blood pressure', is: part('systolic') },
-  { code: '8459-0', display: 'Systolic blood pressure--sitting', is: part('systolic') },
-  { code: '8460-8', display: 'Systolic blood pressure--standing', is: part('systolic') },
-  { code: '8461-6', display: 'Systolic blood pressure--supine', is: part('systolic') },
-  { code: '76534-7', display: 'Systolic blood pressure by Noninvasive', is: part('systolic') },
+  { code: '8459-0', display: 'Systolic blood pressure--sitting', is: part('systolic', 'Sitting') },
+  { code: '8460-8', display: 'Systolic blood pressure--standing', is: part('systolic', 'Standing') },
+  { code: '8461-6', display: 'Systolic blood pressure--supine', is: part('systolic', 'Supine') },
+  { code: '76534-7', display: 'Systolic blood pressure by Noninvasive', is: part('systolic', 'Noninvasive') },
   { code: '8462-4', display: 'Diastolic blood pressure', is: part('diastolic') },
-  { code: '8453-3', display: 'Diastolic blood pressure--sitting', is: part('diastolic') },
-  { code: '8454-1', display: 'Diastolic blood pressure--standing', is: part('diastolic') },
-  { code: '8455-8', display: 'Diastolic blood pressure--supine', is: part('diastolic') },
-  { code: '76535-4', display: 'Diastolic blood pressure by Noninvasive', is: part('diastolic') },
+  { code: '8453-3', display: 'Diastolic blood pressure--sitting', is: part('diastolic', 'Sitting') },
+  { code: '8454-1', display: 'Diastolic blood pressure--standing', is: part('diastolic', 'Standing') },
+  { code: '8455-8', display: 'Diastolic blood pressure--supine', is: part('diastolic', 'Supine') },
+  { code: '76535-4', display: 'Diastolic blood pressure by Noninvasive', is: part('diastolic', 'Noninvasive') },
   // Heart rate
   { code: '8867-4', display: 'Heart rate', is: value('hr') },
   { code: '8889-8', display: 'Heart rate by Pulse oximetry', is: value('hr') },

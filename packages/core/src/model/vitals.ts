@@ -1,6 +1,7 @@
 import { formatFhirDate, fhirDateInstant, parseFhirDate, type ParsedFhirDate } from '../format/fhir-date.js';
 import { resolveLocale } from '../format/locale.js';
-import { DATA_ABSENT_REASON_LABELS as ABSENT_REASONS } from './observation-value.js';
+import { DATA_ABSENT_REASON_LABELS as ABSENT_REASONS, interpretationOf } from './observation-value.js';
+import { referenceKey } from './codeable.js';
 import { conceptText, isObject, objects, text, type JsonObject } from './read.js';
 import { basicUnitConverter, isFastPathUnit, unitCodeFromText, type UnitConverter, type UnitDimension } from './units.js';
 import {
@@ -147,7 +148,7 @@ const UNIT_DISPLAY: Record<string, UnitDisplay> = {
   'kg/m2': { label: 'kg/m²', decimals: 1 },
 };
 
-// v3-ObservationInterpretation codes that flag a value (N, normal, flags nothing).
+// v3-ObservationInterpretation codes that flag a value (N, normal, flags nothing; any other code leaves it to the range).
 const FLAGS: Record<string, Pick<VitalFlag, 'code' | 'label'>> = {
   H: { code: 'H', label: 'High' },
   HU: { code: 'H', label: 'High' },
@@ -248,6 +249,7 @@ export function toVitalsView(resources: unknown, options: VitalsViewOptions = {}
     else readings.set(kind, [reading]);
   };
   const parts: BloodPressurePart[] = [];
+  const groupers: Set<string>[] = [];
   let excluded = 0;
   let index = 0;
 
@@ -269,26 +271,51 @@ export function toVitalsView(resources: unknown, options: VitalsViewOptions = {}
     if (code.is.role === 'value') {
       add(kind, { ...base, values: [measure(observation, observation, target, context)] });
     } else if (code.is.role === 'bp-part') {
-      parts.push({ measure: code.is.measure, base, value: measure(observation, observation, target, context) });
+      parts.push({ measure: code.is.measure, variant: code.is.variant, key: id, resourceId: id, base, value: measure(observation, observation, target, context) });
     } else {
-      const components = objects(observation.component);
-      const matched = { systolic: undefined as JsonObject | undefined, diastolic: undefined as JsonObject | undefined };
-      for (const component of components) {
+      const components: { measure: BloodPressureMeasure; variant?: string; component: JsonObject }[] = [];
+      for (const component of objects(observation.component)) {
         const role = codeOf(component.code, undefined)?.is;
-        if (role?.role === 'bp-part') matched[role.measure] ??= component;
+        if (role?.role === 'bp-part') components.push({ measure: role.measure, variant: role.variant, component });
       }
       // A panel that only groups separate systolic and diastolic Observations (hasMember) is
-      // not a reading: its members are.
-      if (components.length === 0 && objects(observation.hasMember).length > 0 && observation.dataAbsentReason === undefined) continue;
-      const half = (component: JsonObject | undefined): VitalValue =>
-        component
-          ? measure(component, observation, target, context)
-          : { value: null, absent: absentReason(observation.dataAbsentReason) ?? 'Not recorded' };
-      add('bp', { ...base, values: [half(matched.systolic), half(matched.diastolic)] });
+      // not a reading: its members are, and they are paired through it (FHIR R4 vitalsigns:
+      // a panel carries its values as components or references them as hasMember).
+      if (objects(observation.component).length === 0 && objects(observation.hasMember).length > 0 && observation.dataAbsentReason === undefined) {
+        const members = new Set<string>();
+        for (const member of objects(observation.hasMember)) {
+          const key = referenceKey(member.reference);
+          if (key?.type === 'Observation') members.add(key.id);
+        }
+        groupers.push(members);
+        continue;
+      }
+      const systolics = components.filter((entry) => entry.measure === 'systolic');
+      const diastolics = components.filter((entry) => entry.measure === 'diastolic');
+      if (systolics.length <= 1 && diastolics.length <= 1) {
+        const half = (entry: (typeof components)[number] | undefined): VitalValue =>
+          entry
+            ? measure(entry.component, observation, target, context)
+            : { value: null, absent: absentReason(observation.dataAbsentReason) ?? 'Not recorded' };
+        const variant = systolics[0]?.variant ?? diastolics[0]?.variant;
+        add('bp', { ...base, ...(variant ? { codeText: variant } : {}), values: [half(systolics[0]), half(diastolics[0])] });
+      } else {
+        // More than one systolic or diastolic in one panel (sitting and standing, say): none is
+        // dropped; they are paired by variant like separate Observations.
+        const halves = components.map((entry, position) => ({
+          measure: entry.measure,
+          variant: entry.variant,
+          key: `${id}#${position}`,
+          resourceId: id,
+          base,
+          value: measure(entry.component, observation, target, context),
+        }));
+        for (const reading of pairGroup(halves)) add('bp', reading);
+      }
     }
   }
 
-  for (const reading of pairBloodPressure(parts)) add('bp', reading);
+  for (const reading of pairBloodPressure(parts, groupers)) add('bp', reading);
 
   const series: VitalSeries[] = [];
   for (const kind of VITAL_KINDS) {
@@ -399,6 +426,74 @@ export function readingsBetween(series: Pick<VitalSeries, 'readings'>, start: nu
   return from === 0 && to === readings.length ? readings : readings.slice(from, to);
 }
 
+/** What {@link decimateVitalPoints} needs to know of a point. */
+export interface DecimationOptions<T> {
+  /** Points drawn at most, about (each gap adds its marker; `keep` points come on top). */
+  readonly samples: number;
+  /** The point's value; null is a gap. */
+  readonly value: (point: T) => number | null;
+  /** Points that are always drawn (abnormal readings). */
+  readonly keep?: (point: T) => boolean;
+}
+
+/**
+ * The points of a long series worth drawing, in order: per run of values between gaps,
+ * the lowest and the highest of each bucket (so peaks and troughs survive), the run's first
+ * and last point, every point `keep` asks for, and one null marker per gap (so a gap stays a
+ * gap). Chart.js's own LTTB reads a null as 0, which drew gaps as outliers; this never looks
+ * at a null's value. Points shorter than `samples` come back as they are.
+ */
+export function decimateVitalPoints<T>(points: readonly T[], options: DecimationOptions<T>): T[] {
+  const { value, keep } = options;
+  const samples = Math.max(2, Math.floor(options.samples));
+  const runs: [number, number][] = [];
+  let valued = 0;
+  for (let i = 0; i < points.length; ) {
+    if (value(points[i]!) === null) {
+      i++;
+      continue;
+    }
+    const from = i;
+    while (i < points.length && value(points[i]!) !== null) i++;
+    runs.push([from, i]);
+    valued += i - from;
+  }
+  if (valued <= samples) return [...points];
+  const chosen = new Uint8Array(points.length);
+  const buckets = Math.max(1, Math.floor(samples / 2));
+  for (const [from, to] of runs) {
+    const length = to - from;
+    const count = Math.max(1, Math.round((buckets * length) / valued));
+    if (length <= count * 2) {
+      chosen.fill(1, from, to);
+      continue;
+    }
+    chosen[from] = 1;
+    chosen[to - 1] = 1;
+    for (let bucket = 0; bucket < count; bucket++) {
+      const start = from + Math.floor((bucket * length) / count);
+      const end = from + Math.floor(((bucket + 1) * length) / count);
+      let low = start;
+      let high = start;
+      for (let i = start + 1; i < end; i++) {
+        const current = value(points[i]!)!;
+        if (current < value(points[low]!)!) low = i;
+        if (current > value(points[high]!)!) high = i;
+      }
+      chosen[low] = 1;
+      chosen[high] = 1;
+    }
+  }
+  const output: T[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i]!;
+    const gap = value(point) === null;
+    // One marker per gap: the first null of each run of nulls.
+    if (chosen[i] || (gap && (i === 0 || value(points[i - 1]!) !== null)) || (!gap && keep?.(point))) output.push(point);
+  }
+  return output;
+}
+
 function lowerBound(readings: readonly VitalReading[], time: number): number {
   let low = 0;
   let high = readings.length;
@@ -428,6 +523,11 @@ type ReadingBase = Omit<VitalReading, 'values'>;
 
 interface BloodPressurePart {
   readonly measure: BloodPressureMeasure;
+  /** The posture or method its code names (see VitalCodeRole). */
+  readonly variant?: string;
+  /** Unique: the resource id, or the panel's id and the component's position. */
+  readonly key: string;
+  readonly resourceId: string;
   readonly base: ReadingBase;
   readonly value: VitalValue;
 }
@@ -491,36 +591,73 @@ function axisTime(date: ParsedFhirDate): number {
   return local.getTime();
 }
 
-/** Separate systolic and diastolic Observations, paired by effective time and encounter. */
-function pairBloodPressure(parts: readonly BloodPressurePart[]): VitalReading[] {
-  const groups = new Map<string, { systolic: BloodPressurePart[]; diastolic: BloodPressurePart[] }>();
-  for (const part of parts) {
-    const when = Number.isNaN(part.base.time) ? `undated:${part.base.date ?? ''}` : String(part.base.time);
-    const key = `${when}|${part.base.encounter ?? ''}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { systolic: [], diastolic: [] }));
-    group[part.measure].push(part);
-  }
-  const missing: VitalValue = { value: null, absent: 'Not recorded' };
+/**
+ * Separate systolic and diastolic Observations as readings: first through the panels that
+ * list them (hasMember), then by effective time and encounter (the same Encounter however
+ * the reference is written), and within those by code variant (see {@link pairGroup}).
+ */
+function pairBloodPressure(parts: readonly BloodPressurePart[], groupers: readonly Set<string>[]): VitalReading[] {
   const readings: VitalReading[] = [];
-  for (const { systolic, diastolic } of groups.values()) {
-    const count = Math.max(systolic.length, diastolic.length);
-    for (let i = 0; i < count; i++) {
-      const sys = systolic[i];
-      const dia = diastolic[i];
-      const first = (sys ?? dia)!;
-      const ids = [sys?.base.key, dia?.base.key].filter((id): id is string => id !== undefined);
-      const performer = sys?.base.performer ?? dia?.base.performer;
-      readings.push({
-        ...first.base,
-        key: ids.join('+'),
-        resourceIds: ids,
-        ...(performer ? { performer } : {}),
-        values: [sys?.value ?? missing, dia?.value ?? missing],
-      });
-    }
+  const used = new Set<BloodPressurePart>();
+  for (const members of groupers) {
+    const group = parts.filter((part) => !used.has(part) && members.has(part.resourceId));
+    if (group.length === 0) continue;
+    for (const part of group) used.add(part);
+    readings.push(...pairGroup(group));
   }
+  const groups = new Map<string, BloodPressurePart[]>();
+  for (const part of parts) {
+    if (used.has(part)) continue;
+    const when = Number.isNaN(part.base.time) ? `undated:${part.base.date ?? ''}` : String(part.base.time);
+    const encounter = referenceKey(part.base.encounter);
+    const key = `${when}|${encounter ? `${encounter.type}/${encounter.id}` : (part.base.encounter ?? '')}`;
+    const group = groups.get(key);
+    if (group) group.push(part);
+    else groups.set(key, [part]);
+  }
+  for (const group of groups.values()) readings.push(...pairGroup(group));
   return readings;
+}
+
+/**
+ * Halves taken together (same time and encounter, or one panel): a systolic and a diastolic
+ * of the same variant (sitting with sitting) are a pair when each is the only one of its
+ * kind; a lone plain half goes with a lone half of a variant. Anything else is ambiguous and
+ * each half is its own reading with the other half missing: a wrong pair (sitting systolic
+ * with standing diastolic) would show a blood pressure nobody measured.
+ */
+function pairGroup(group: readonly BloodPressurePart[]): VitalReading[] {
+  const readings: VitalReading[] = [];
+  let left = [...group];
+  const take = (systolic: BloodPressurePart | undefined, diastolic: BloodPressurePart | undefined) => {
+    readings.push(pairedReading(systolic, diastolic));
+    left = left.filter((part) => part !== systolic && part !== diastolic);
+  };
+  for (const variant of new Set(group.map((part) => part.variant))) {
+    const systolic = left.filter((part) => part.measure === 'systolic' && part.variant === variant);
+    const diastolic = left.filter((part) => part.measure === 'diastolic' && part.variant === variant);
+    if (systolic.length === 1 && diastolic.length === 1) take(systolic[0], diastolic[0]);
+  }
+  const systolic = left.filter((part) => part.measure === 'systolic');
+  const diastolic = left.filter((part) => part.measure === 'diastolic');
+  if (systolic.length === 1 && diastolic.length === 1 && (systolic[0]!.variant === undefined || diastolic[0]!.variant === undefined)) take(systolic[0], diastolic[0]);
+  for (const part of [...left]) take(part.measure === 'systolic' ? part : undefined, part.measure === 'diastolic' ? part : undefined);
+  return readings;
+}
+
+function pairedReading(sys: BloodPressurePart | undefined, dia: BloodPressurePart | undefined): VitalReading {
+  const missing: VitalValue = { value: null, absent: 'Not recorded' };
+  const first = (sys ?? dia)!;
+  const performer = sys?.base.performer ?? dia?.base.performer;
+  const variant = sys?.variant ?? dia?.variant;
+  return {
+    ...first.base,
+    key: [sys?.key, dia?.key].filter((key): key is string => key !== undefined).join('+'),
+    resourceIds: [...new Set([sys?.resourceId, dia?.resourceId].filter((id): id is string => id !== undefined))],
+    ...(performer ? { performer } : {}),
+    ...(variant ? { codeText: variant } : {}),
+    values: [sys?.value ?? missing, dia?.value ?? missing],
+  };
 }
 
 /** The value of an Observation or a component, in `unit`; a gap with its reason when there is none. */
@@ -604,19 +741,19 @@ function flagOf(holder: JsonObject, observation: JsonObject, value: number, rang
   return undefined;
 }
 
-/** The flag of an interpretation; null when it says normal (no flag, and no range check); undefined when there is none. */
+/**
+ * The flag of an interpretation (FHIR R4 Observation.interpretation, read by
+ * `interpretationOf`: v3-ObservationInterpretation or v2-0078 codes, most severe first);
+ * null only for an explicit N (normal: no flag, and no range check); undefined when there is
+ * none, or when no code is one this chart flags (a code it does not know, or text alone
+ * must not silence the reference-range check).
+ */
 function interpretationFlag(interpretation: unknown): VitalFlag | null | undefined {
-  let sawCode = false;
-  for (const concept of objects(interpretation)) {
-    for (const coding of objects(concept.coding)) {
-      const code = text(coding.code);
-      if (!code) continue;
-      sawCode = true;
-      const flag = FLAGS[code];
-      if (flag) return { ...flag, source: 'interpretation' };
-    }
-  }
-  return sawCode ? null : undefined;
+  const code = interpretationOf(interpretation)?.code;
+  if (code === undefined) return undefined;
+  const flag = FLAGS[code];
+  if (flag) return { ...flag, source: 'interpretation' };
+  return code === 'N' ? null : undefined;
 }
 
 function absentReason(reason: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import type { Observation } from '@medplum/fhirtypes';
 import type { FhirSource, SearchProgress, SearchResult } from '../source/fhir-source.js';
+import { sortMatches } from './condition.js';
 
 /** Page size asked of the server. Servers may return fewer (US Core sets no minimum). */
 export const VITALS_PAGE_SIZE = 200;
@@ -21,6 +22,8 @@ export interface VitalsResult {
   readonly incompleteReason?: SearchResult['incompleteReason'];
   /** `Bundle.total` when the server reported it. */
   readonly total?: number;
+  /** Observations the server returned about another patient, left out (the chart says so). */
+  readonly otherPatient: number;
 }
 
 /**
@@ -28,7 +31,9 @@ export interface VitalsResult {
  * every page (US Core 3.1+ "Observation Vital Signs" search: patient + category, which
  * servers SHALL support). The category token is sent without a system so that servers
  * indexing it with or without one match. No `_sort`: the model orders by clinical date,
- * and not every server supports sorting. Rejects with a FhirError.
+ * and not every server supports sorting. Observations whose subject names another patient
+ * are dropped and counted, as every other loader does (see `sortMatches`). Rejects with a
+ * FhirError.
  */
 export async function loadVitals(source: FhirSource, patientId: string, options: LoadVitalsOptions = {}): Promise<VitalsResult> {
   const result = await source.search<Observation>(
@@ -36,8 +41,10 @@ export async function loadVitals(source: FhirSource, patientId: string, options:
     { patient: patientId, category: 'vital-signs', _count: VITALS_PAGE_SIZE },
     { signal: options.signal, onProgress: options.onProgress, pageLimit: VITALS_PAGE_LIMIT },
   );
+  const { matches, otherPatient } = sortMatches(result, 'Observation', patientId);
   return {
-    observations: result.resources.filter((resource) => resource.resourceType === 'Observation'),
+    observations: matches as Observation[],
+    otherPatient,
     complete: result.complete,
     ...(result.incompleteReason ? { incompleteReason: result.incompleteReason } : {}),
     ...(result.total !== undefined ? { total: result.total } : {}),

@@ -46,6 +46,8 @@ interface VitalsData {
   readonly observations: readonly unknown[];
   readonly complete: boolean;
   readonly incompleteReason?: VitalsResult['incompleteReason'];
+  /** Observations the server returned about another patient, left out. */
+  readonly otherPatient: number;
 }
 
 // Visible "1 y", read "1 year": the rest of the word is visually hidden, so the accessible
@@ -240,7 +242,7 @@ export class VitalsChartElement extends LitElement {
     const observations = patientId
       ? list.filter((resource) => !isAboutAnotherPatient({ patient: (resource as { subject?: { reference?: unknown } } | null)?.subject }, patientId))
       : list;
-    const output: VitalsData = { observations, complete: true };
+    const output: VitalsData = { observations, complete: true, otherPatient: list.length - observations.length };
     this.directMemo = { input: resources, patientId, output };
     return output;
   }
@@ -451,6 +453,11 @@ export class VitalsChartElement extends LitElement {
     return html`${data.complete
       ? nothing
       : html`<p class="notice" role="status">Only part of the record was loaded (${data.observations.length.toLocaleString(this.locale)} readings): the server has more.</p>`}
+    ${data.otherPatient > 0
+      ? html`<p part="notice" class="notice">
+          ${data.otherPatient} ${data.otherPatient === 1 ? 'record' : 'records'} the server returned for another patient ${data.otherPatient === 1 ? 'was' : 'were'} left out.
+        </p>`
+      : nothing}
     ${this.converterError
       ? html`<div class="notice error">
           <p role="alert">Some values could not be converted to the display units. ${errorReason(this.converterError) ?? ''}</p>

@@ -2,10 +2,10 @@
 // element draws a chart, so a page that shows no chart never downloads Chart.js. Only
 // what is used is registered (tree-shaken): the line controller, line and point elements,
 // a linear scale (the x-axis is epoch milliseconds with calendar ticks from time-ticks.ts,
-// so no date adapter is needed), the tooltip and LTTB decimation.
+// so no date adapter is needed) and the tooltip. Long series are decimated here, not by
+// Chart.js's plugin (see decimateVitalPoints).
 import {
   Chart,
-  Decimation,
   LinearScale,
   LineController,
   LineElement,
@@ -18,10 +18,10 @@ import {
   type ScriptableContext,
   type TooltipItem,
 } from 'chart.js';
-import { formatVitalDate, formatVitalValue, readingsBetween, type VitalReading, type VitalSeries, type VitalValue } from '@ehr-elements/core';
+import { decimateVitalPoints, formatVitalDate, formatVitalValue, readingsBetween, type VitalReading, type VitalSeries, type VitalValue } from '@ehr-elements/core';
 import { timeTicks } from './time-ticks.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Decimation);
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip);
 
 /** Colours read from the element's tokens (computed, so light-dark() and forced colours are resolved). */
 export interface PlotColors {
@@ -66,6 +66,8 @@ export interface PlotPoint {
 
 /** Above this many points in view, points are not drawn (only abnormal ones) and nothing animates. */
 const LARGE = 1000;
+/** Points drawn per measure at most (about): more readings than this in view are decimated. */
+const SAMPLES = 500;
 /** Above this many readings in view, blood pressure pairs are not joined by bars. */
 const MAX_PAIR_BARS = 300;
 
@@ -83,6 +85,21 @@ function pointsOf(series: VitalSeries): PlotPoint[][] {
     pointCache.set(series, points);
   }
   return points;
+}
+
+/**
+ * The points of one measure to draw in [start, end] (with one point either side, so the line
+ * runs to the edge): all of them when few, else decimated with every gap and every flagged
+ * reading kept: an abnormal value must never vanish from the chart because it is crowded.
+ */
+function pointsInView(points: PlotPoint[], start: number, end: number): PlotPoint[] {
+  let from = 0;
+  while (from < points.length && points[from]!.x < start) from++;
+  let to = from;
+  while (to < points.length && points[to]!.x <= end) to++;
+  if (to - from <= SAMPLES) return points;
+  const view = points.slice(Math.max(0, from - 1), Math.min(points.length, to + 1));
+  return decimateVitalPoints(view, { samples: SAMPLES, value: (point) => point.y, keep: (point) => point.value.flag !== undefined });
 }
 
 function flagStyle(value: VitalValue | undefined): PointStyle | undefined {
@@ -192,7 +209,7 @@ function datasets(spec: PlotSpec, large: boolean): ChartDataset<'line', PlotPoin
     const normalRadius = large ? 0 : 3;
     return {
       label: measure.label,
-      data: points[index]!,
+      data: pointsInView(points[index]!, spec.start, spec.end),
       borderColor: color,
       backgroundColor: color,
       borderWidth: large ? 1.25 : 2,
@@ -260,7 +277,8 @@ function configuration(spec: PlotSpec): ChartConfiguration<'line', PlotPoint[]> 
         },
       },
       plugins: {
-        decimation: { enabled: true, algorithm: 'lttb', samples: 500 },
+        // Off: its LTTB reads a null (a gap) as 0. Data comes decimated (pointsInView).
+        decimation: { enabled: false },
         tooltip: {
           backgroundColor: colors.surface,
           titleColor: colors.text,
