@@ -341,6 +341,56 @@ describe('toLabsView: flags and ranges', () => {
     expect(flagOf({ interpretation: [{ text: 'Borderline' }] })).to.include({ label: 'Borderline', severity: 'other' });
   });
 
+  it('reads R4 codes spelled with characters and hyphens (H>, L<, SYN-R, SYN-S), and MS and VS', () => {
+    const expected: Record<string, [string, string, string]> = {
+      'H>': ['Significantly high', 'abnormal', 'high'],
+      'L<': ['Significantly low', 'abnormal', 'low'],
+      'SYN-R': ['Synergy resistant', 'abnormal', 'none'],
+      'SYN-S': ['Synergy susceptible', 'other', 'none'],
+      SYN_R: ['Synergy resistant', 'abnormal', 'none'],
+      MS: ['Moderately susceptible', 'other', 'none'],
+      VS: ['Very susceptible', 'other', 'none'],
+    };
+    for (const [code, [label, severity, direction]] of Object.entries(expected)) {
+      expect(flagOf({ interpretation: interpretation(code) }), code).to.include({ code, label, severity, direction, source: 'interpretation' });
+    }
+  });
+
+  it('shows a code it does not know by its display, else its text, else the code itself', () => {
+    expect(flagOf({ interpretation: [{ coding: [{ system: V3, code: 'XQ', display: 'Out of spec' }] }] })).to.include({ label: 'Out of spec', severity: 'other' });
+    expect(flagOf({ interpretation: [{ coding: [{ system: V3, code: 'XQ' }], text: 'Lab comment' }] })).to.include({ label: 'Lab comment', severity: 'other' });
+    const bare = flagOf({ interpretation: [{ coding: [{ system: V3, code: 'XQ' }] }] });
+    expect(bare).to.include({ label: 'XQ', severity: 'other' });
+    expect(bare?.code).to.equal(undefined);
+  });
+
+  it('reads the codes of a coding whose system is the value set URL (a common mistake) or absent', () => {
+    for (const system of ['http://hl7.org/fhir/ValueSet/observation-interpretation', undefined]) {
+      const flag = flagOf({ interpretation: [{ coding: [{ ...(system ? { system } : {}), code: 'HH' }] }] });
+      expect(flag, String(system)).to.include({ code: 'HH', label: 'Critically high', severity: 'critical', direction: 'high' });
+    }
+    // A code of some other system is not read as a v3 code: its display is shown, and the range flags the value.
+    expect(only([hgb(17, { interpretation: [{ coding: [{ system: 'http://example.org/flags', code: 'N', display: 'Nope' }] }] })]).flag).to.include({
+      label: 'Nope',
+      severity: 'abnormal',
+      direction: 'high',
+    });
+  });
+
+  it('an interpretation in words only still flags a value outside its range, in the lab\'s words, and counts it', () => {
+    const glucose = lab('2345-7', 'Glucose', {
+      valueQuantity: q(250, 'mg/dL'),
+      referenceRange: [{ low: q(70, 'mg/dL'), high: q(99, 'mg/dL') }],
+      interpretation: [{ text: 'High' }],
+    });
+    const view = toLabsView([report('r', 'Chemistry', [glucose]), glucose], { locale: 'en-US' });
+    expect(view.panels[0]!.results[0]!.flag).to.include({ code: 'H', label: 'High', severity: 'abnormal', direction: 'high', source: 'interpretation' });
+    expect(view.panels[0]).to.include({ abnormal: 1, critical: 0 });
+    // The lab's own words stay the label; within range they are shown but ask for no attention.
+    expect(only([hgb(9, { interpretation: [{ text: 'Below expected' }] })]).flag).to.include({ label: 'Below expected', severity: 'abnormal', direction: 'low' });
+    expect(only([hgb(13, { interpretation: [{ text: 'Borderline' }] })]).flag).to.include({ label: 'Borderline', severity: 'other', direction: 'none' });
+  });
+
   it('derives High or Low from the range when the lab gave no interpretation, and says so', () => {
     expect(only([hgb(17)]).flag).to.include({ code: 'H', label: 'High', source: 'derived', severity: 'abnormal' });
     expect(only([hgb(9.8)]).flag).to.include({ code: 'L', label: 'Low', source: 'derived' });
