@@ -322,6 +322,32 @@ describe('<ehr-lab-results>: populated', () => {
     expect(rowNamed(shadow(el), 'Potassium')).to.exist;
   });
 
+  it('with patient-id, leaves out given resources about another patient and says how many', async () => {
+    const other = lab('x1', '718-7', 'Other patient hemoglobin', 11, 'g/dL', NEW, { subject: { reference: 'Patient/p2' } });
+    const el = await fixture<LabResultsElement>(
+      html`<ehr-lab-results patient-id="p1" .resources=${[...record(), { resourceType: 'Patient', id: 'p2' } as Patient, other]}></ehr-lab-results>`,
+    );
+    await el.updateComplete;
+    expect(text(heading(el))).to.equal('Lab results (8)');
+    expect(rowNamed(shadow(el), 'Other patient hemoglobin')).to.equal(undefined);
+    const notices = [...shadow(el).querySelectorAll('[part~="notice"]')].map((notice) => text(notice));
+    expect(notices).to.include('2 records the server returned for another patient were left out.');
+    // Without patient-id, what is given is shown as given.
+    const all = await fixture<LabResultsElement>(html`<ehr-lab-results .resources=${[...record(), other]}></ehr-lab-results>`);
+    expect(rowNamed(shadow(all), 'Other patient hemoglobin')).to.exist;
+  });
+
+  it('counts a result the lab flagged in words only ("High") as abnormal, flagged from its range', async () => {
+    const sugar = glucose('g9', 250, NEW, { interpretation: [{ text: 'High' }] });
+    const el = await fixture<LabResultsElement>(html`<ehr-lab-results .resources=${[patient, report('chem', '24323-8', 'Chemistry', NEW, [sugar]), sugar]}></ehr-lab-results>`);
+    const panel = panelNamed(el, 'Chemistry');
+    expect(text(panel.querySelector('summary'))).to.contain('1 abnormal');
+    const row = rowNamed(panel, 'Glucose');
+    expect(row.classList.contains('abnormal')).to.equal(true);
+    expect(text(row.querySelector('[part~="flag"]'))).to.equal('High');
+    expect(row.querySelector('[part~="flag"] svg[aria-hidden="true"]')).to.exist;
+  });
+
   it('reads the patient named by patient-id', async () => {
     const other = lab('x1', '718-7', 'Other patient hemoglobin', 11, 'g/dL', NEW, { subject: { reference: 'Patient/p2' } });
     const source = new TestSource([...record(), { resourceType: 'Patient', id: 'p2' }, other]);

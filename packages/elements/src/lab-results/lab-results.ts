@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { Resource } from '@medplum/fhirtypes';
 import {
   basicUnitConverter,
+  isAboutAnotherPatient,
   loadLabs,
   loadUnitConverter,
   parseLabCodes,
@@ -190,8 +191,10 @@ export class LabResultsElement extends LitElement {
 
   private readonly data = new PatientDataController<ClinicalRecords>(this, {
     load: (source, patientId, options) => loadLabs(source, patientId, options),
-    direct: () => (this.resources ? { resources: this.resources, matches: this.resources.length, complete: true, failures: [], otherPatient: 0 } : undefined),
+    direct: () => this.directRecords(),
   });
+
+  private directMemo?: { readonly input: readonly Resource[]; readonly patientId?: string; readonly output: ClinicalRecords };
 
   private converterLoading = false;
   private viewMemo?: { readonly key: readonly unknown[]; readonly view: LabsView };
@@ -231,6 +234,28 @@ export class LabResultsElement extends LitElement {
 
   private get locale(): string | undefined {
     return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  }
+
+  /**
+   * `.resources` as given, but with `patient-id` set, without those about another patient
+   * (a subject naming another Patient, or another Patient itself), counted for the notice:
+   * as when loading, another patient's results are never shown.
+   */
+  private directRecords(): ClinicalRecords | undefined {
+    const resources = this.resources;
+    if (resources == null) return undefined;
+    const patientId = this.patientId || undefined;
+    if (this.directMemo?.input === resources && this.directMemo.patientId === patientId) return this.directMemo.output;
+    const list = Array.isArray(resources) ? resources : [];
+    const kept = patientId
+      ? list.filter((resource) => {
+          if (resource?.resourceType === 'Patient') return resource.id === undefined || resource.id === patientId;
+          return !isAboutAnotherPatient({ patient: (resource as { subject?: { reference?: unknown } } | null)?.subject }, patientId);
+        })
+      : list;
+    const output: ClinicalRecords = { resources: kept, matches: kept.length, complete: true, failures: [], otherPatient: list.length - kept.length };
+    this.directMemo = { input: resources, patientId, output };
+    return output;
   }
 
   private buildView(records: ClinicalRecords): LabsView {
