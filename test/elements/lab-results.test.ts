@@ -88,8 +88,8 @@ class TestSource implements FhirSource {
   refuseInclude = false;
   never = false;
   private readonly inner: BundleSource;
-  constructor(resources: Resource[], patientId: string | null = 'p1') {
-    this.inner = new BundleSource({ resources, patientId: patientId ?? undefined, label: 'Example Hospital' });
+  constructor(resources: Resource[], patientId: string | null = 'p1', baseUrl?: string) {
+    this.inner = new BundleSource({ resources, patientId: patientId ?? undefined, label: 'Example Hospital', ...(baseUrl ? { baseUrl } : {}) });
   }
   get server() {
     return this.inner.server;
@@ -355,6 +355,41 @@ describe('<ehr-lab-results>: populated', () => {
     await loaded(el);
     expect(source.searches.every((search) => search.includes('patient=p2'))).to.equal(true);
     expect(rows(shadow(el)).map((row) => text(row.querySelector('[part~="analyte"]')))).to.deep.equal(['Other patient hemoglobin']);
+  });
+
+  it('shows a report given only as documents (presentedForm): titles, types, links to the server or inline data, plain text as text', async () => {
+    const words = 'Total cholesterol <b>240</b> mg/dL: high.';
+    const documentOnly = report('lipid-doc', '57698-3', 'Lipid panel', NEW, [], {
+      presentedForm: [
+        { contentType: 'application/pdf', url: 'https://fhir.example.org/r4/Binary/pdf1', title: 'Lipid report', size: 20480 },
+        { contentType: 'application/pdf', url: 'Binary/pdf2', title: 'Addendum' },
+        { contentType: 'application/pdf', url: 'https://elsewhere.example.com/report.pdf', title: 'Copy elsewhere' },
+        { contentType: 'text/html', url: 'javascript:alert(1)', title: 'Script' },
+        { contentType: 'text/plain; charset=utf-8', data: btoa(words), title: 'Report text' },
+      ],
+    });
+    const source = new TestSource([patient, documentOnly], 'p1', 'https://fhir.example.org/r4');
+    const el = await labsIn(source);
+    await loaded(el);
+    const panel = panelNamed(el, 'Lipid panel');
+    expect(seen(panel)).not.to.contain('lists no results');
+    const items = [...panel.querySelectorAll('[part~="attachment"]')];
+    expect(items.map((item) => seen(item.querySelector('a, .attachment-title') as Element))).to.deep.equal(['Lipid report', 'Addendum', 'Copy elsewhere', 'Script', 'Report text']);
+    expect(seen(items[0] as Element)).to.equal('Lipid report (application/pdf, 20 KB)');
+    const links = [...panel.querySelectorAll<HTMLAnchorElement>('[part~="attachment"] a')];
+    expect(links.map((link) => [link.textContent?.trim(), link.getAttribute('href')])).to.deep.equal([
+      ['Lipid report', 'https://fhir.example.org/r4/Binary/pdf1'],
+      ['Addendum', 'https://fhir.example.org/r4/Binary/pdf2'],
+      ['Report text', `data:text/plain;base64,${btoa(words)}`],
+    ]);
+    expect(seen(items[2] as Element)).to.contain('held elsewhere, not linked');
+    expect(links[0]!.rel).to.contain('noopener');
+    // Inline plain text is shown as words: markup in it is text, never elements.
+    expect(items[4]!.querySelector('pre')?.textContent).to.equal(words);
+    expect(items[4]!.querySelector('b')).to.equal(null);
+    // The documents are never fetched by the element (nor with the token).
+    expect(source.reads.filter((read) => read.startsWith('Binary'))).to.deep.equal([]);
+    await expect(el).to.be.accessible();
   });
 
   it('the heading level is the host page\'s; no-heading leaves it out and keeps the name', async () => {

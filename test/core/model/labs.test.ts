@@ -140,6 +140,24 @@ describe('toLabsView: grouping', () => {
     expect(view.panels[0]!.unavailable).to.deep.equal(['SODIUM', 'Observation/also-gone']);
   });
 
+  it('keeps a report\'s documents (presentedForm), decoding inline plain text; a report of documents only is still a panel', () => {
+    const doc = report('doc', 'Lipid panel', [], {
+      presentedForm: [
+        { contentType: 'application/pdf', url: 'Binary/1', title: 'Lipid report', size: 2048, creation: '2024-03-01' },
+        { contentType: 'text/plain', data: btoa('LDL 190 mg/dL') },
+        { contentType: 'application/pdf' },
+      ],
+    });
+    const view = toLabsView([doc], { locale: 'en-US' });
+    expect(view.panels).to.have.length(1);
+    const [pdf, words, ...rest] = view.panels[0]!.attachments;
+    expect(pdf).to.include({ title: 'Lipid report', contentType: 'application/pdf', url: 'Binary/1', size: 2048 });
+    expect(pdf?.creation?.day).to.equal('Mar 1, 2024');
+    expect(words).to.include({ title: 'Report document', contentType: 'text/plain', text: 'LDL 190 mg/dL' });
+    // An attachment with no title, url or data says nothing and is left out.
+    expect(rest).to.deep.equal([]);
+  });
+
   it('resolves results contained in the report and urn:uuid references of bundle entries', () => {
     const contained = hgb(13, { id: 'c1' });
     const uuid = lab('6690-2', 'WBC', { id: '2f5e4a1c-0000-4000-8000-000000000001', valueQuantity: q(7, '10*3/uL') });
