@@ -517,6 +517,33 @@ describe('toLabsView: trends', () => {
     expect(trend.results.map((result) => result.value.number)).to.deep.equal([13.5, 14.2, 12.1]);
   });
 
+  it('stands as the latest result\'s flag says: the lab\'s interpretation over the range, as in its row', () => {
+    const trendOf = (latest: Partial<Observation>) => {
+      const series = [hgb(12.5, { effectiveDateTime: '2023-01-01T08:00:00Z' }), hgb(latest.valueQuantity?.value ?? 13, { effectiveDateTime: '2024-01-01T08:00:00Z', ...latest })];
+      const view = toLabsView(series, { locale: 'en-US' });
+      const newest = view.panels.flatMap((panel) => panel.results).find((result) => result.date?.value === '2024-01-01T08:00:00Z');
+      return { trend: view.trends.get('loinc:718-7')!, flag: newest?.flag };
+    };
+    // Within the range by number, but the lab says High: the trend says high too.
+    const high = trendOf({ valueQuantity: q(13, 'g/dL'), interpretation: interpretation('H') });
+    expect(high.flag?.label).to.equal('High');
+    expect(high.trend.standing).to.equal('above');
+    expect(high.trend.summary).to.equal('Hemoglobin, 2 results from 12.5 to 13 g/dL, latest 13, high');
+    // Above the range by number, but the lab says Normal: no flag in the row, and the trend agrees.
+    const normal = trendOf({ valueQuantity: q(16, 'g/dL'), interpretation: interpretation('N') });
+    expect(normal.flag?.severity).to.equal('normal');
+    expect(normal.trend.standing).to.equal('within');
+    expect(normal.trend.summary).to.equal('Hemoglobin, 2 results from 12.5 to 16 g/dL, latest 16, normal');
+    // When the lab and the range agree, the range's words are kept.
+    const critical = trendOf({ valueQuantity: q(5, 'g/dL'), interpretation: interpretation('LL') });
+    expect(critical.trend.standing).to.equal('below');
+    expect(critical.trend.summary).to.equal('Hemoglobin, 2 results from 5 to 12.5 g/dL, latest 5, below range');
+    // An abnormal code with no direction is "flagged", in the lab's words.
+    const abnormal = trendOf({ valueQuantity: q(13, 'g/dL'), interpretation: interpretation('A') });
+    expect(abnormal.trend.standing).to.equal('flagged');
+    expect(abnormal.trend.summary).to.match(/latest 13, abnormal$/);
+  });
+
   it('never mixes units: a value in a unit that cannot be converted is left out and listed', () => {
     const series = [
       lab('2345-7', 'Glucose', { effectiveDateTime: '2023-01-01', valueQuantity: q(5.5, 'mmol/L') }),
