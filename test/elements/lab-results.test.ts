@@ -88,8 +88,8 @@ class TestSource implements FhirSource {
   refuseInclude = false;
   never = false;
   private readonly inner: BundleSource;
-  constructor(resources: Resource[], patientId: string | null = 'p1') {
-    this.inner = new BundleSource({ resources, patientId: patientId ?? undefined, label: 'Example Hospital' });
+  constructor(resources: Resource[], patientId: string | null = 'p1', baseUrl?: string) {
+    this.inner = new BundleSource({ resources, patientId: patientId ?? undefined, label: 'Example Hospital', ...(baseUrl ? { baseUrl } : {}) });
   }
   get server() {
     return this.inner.server;
@@ -322,6 +322,32 @@ describe('<ehr-lab-results>: populated', () => {
     expect(rowNamed(shadow(el), 'Potassium')).to.exist;
   });
 
+  it('with patient-id, leaves out given resources about another patient and says how many', async () => {
+    const other = lab('x1', '718-7', 'Other patient hemoglobin', 11, 'g/dL', NEW, { subject: { reference: 'Patient/p2' } });
+    const el = await fixture<LabResultsElement>(
+      html`<ehr-lab-results patient-id="p1" .resources=${[...record(), { resourceType: 'Patient', id: 'p2' } as Patient, other]}></ehr-lab-results>`,
+    );
+    await el.updateComplete;
+    expect(text(heading(el))).to.equal('Lab results (8)');
+    expect(rowNamed(shadow(el), 'Other patient hemoglobin')).to.equal(undefined);
+    const notices = [...shadow(el).querySelectorAll('[part~="notice"]')].map((notice) => text(notice));
+    expect(notices).to.include('2 records the server returned for another patient were left out.');
+    // Without patient-id, what is given is shown as given.
+    const all = await fixture<LabResultsElement>(html`<ehr-lab-results .resources=${[...record(), other]}></ehr-lab-results>`);
+    expect(rowNamed(shadow(all), 'Other patient hemoglobin')).to.exist;
+  });
+
+  it('counts a result the lab flagged in words only ("High") as abnormal, flagged from its range', async () => {
+    const sugar = glucose('g9', 250, NEW, { interpretation: [{ text: 'High' }] });
+    const el = await fixture<LabResultsElement>(html`<ehr-lab-results .resources=${[patient, report('chem', '24323-8', 'Chemistry', NEW, [sugar]), sugar]}></ehr-lab-results>`);
+    const panel = panelNamed(el, 'Chemistry');
+    expect(text(panel.querySelector('summary'))).to.contain('1 abnormal');
+    const row = rowNamed(panel, 'Glucose');
+    expect(row.classList.contains('abnormal')).to.equal(true);
+    expect(text(row.querySelector('[part~="flag"]'))).to.equal('High');
+    expect(row.querySelector('[part~="flag"] svg[aria-hidden="true"]')).to.exist;
+  });
+
   it('reads the patient named by patient-id', async () => {
     const other = lab('x1', '718-7', 'Other patient hemoglobin', 11, 'g/dL', NEW, { subject: { reference: 'Patient/p2' } });
     const source = new TestSource([...record(), { resourceType: 'Patient', id: 'p2' }, other]);
@@ -329,6 +355,41 @@ describe('<ehr-lab-results>: populated', () => {
     await loaded(el);
     expect(source.searches.every((search) => search.includes('patient=p2'))).to.equal(true);
     expect(rows(shadow(el)).map((row) => text(row.querySelector('[part~="analyte"]')))).to.deep.equal(['Other patient hemoglobin']);
+  });
+
+  it('shows a report given only as documents (presentedForm): titles, types, links to the server or inline data, plain text as text', async () => {
+    const words = 'Total cholesterol <b>240</b> mg/dL: high.';
+    const documentOnly = report('lipid-doc', '57698-3', 'Lipid panel', NEW, [], {
+      presentedForm: [
+        { contentType: 'application/pdf', url: 'https://fhir.example.org/r4/Binary/pdf1', title: 'Lipid report', size: 20480 },
+        { contentType: 'application/pdf', url: 'Binary/pdf2', title: 'Addendum' },
+        { contentType: 'application/pdf', url: 'https://elsewhere.example.com/report.pdf', title: 'Copy elsewhere' },
+        { contentType: 'text/html', url: 'javascript:alert(1)', title: 'Script' },
+        { contentType: 'text/plain; charset=utf-8', data: btoa(words), title: 'Report text' },
+      ],
+    });
+    const source = new TestSource([patient, documentOnly], 'p1', 'https://fhir.example.org/r4');
+    const el = await labsIn(source);
+    await loaded(el);
+    const panel = panelNamed(el, 'Lipid panel');
+    expect(seen(panel)).not.to.contain('lists no results');
+    const items = [...panel.querySelectorAll('[part~="attachment"]')];
+    expect(items.map((item) => seen(item.querySelector('a, .attachment-title') as Element))).to.deep.equal(['Lipid report', 'Addendum', 'Copy elsewhere', 'Script', 'Report text']);
+    expect(seen(items[0] as Element)).to.equal('Lipid report (application/pdf, 20 KB)');
+    const links = [...panel.querySelectorAll<HTMLAnchorElement>('[part~="attachment"] a')];
+    expect(links.map((link) => [link.textContent?.trim(), link.getAttribute('href')])).to.deep.equal([
+      ['Lipid report', 'https://fhir.example.org/r4/Binary/pdf1'],
+      ['Addendum', 'https://fhir.example.org/r4/Binary/pdf2'],
+      ['Report text', `data:text/plain;base64,${btoa(words)}`],
+    ]);
+    expect(seen(items[2] as Element)).to.contain('held elsewhere, not linked');
+    expect(links[0]!.rel).to.contain('noopener');
+    // Inline plain text is shown as words: markup in it is text, never elements.
+    expect(items[4]!.querySelector('pre')?.textContent).to.equal(words);
+    expect(items[4]!.querySelector('b')).to.equal(null);
+    // The documents are never fetched by the element (nor with the token).
+    expect(source.reads.filter((read) => read.startsWith('Binary'))).to.deep.equal([]);
+    await expect(el).to.be.accessible();
   });
 
   it('the heading level is the host page\'s; no-heading leaves it out and keeps the name', async () => {

@@ -140,6 +140,24 @@ describe('toLabsView: grouping', () => {
     expect(view.panels[0]!.unavailable).to.deep.equal(['SODIUM', 'Observation/also-gone']);
   });
 
+  it('keeps a report\'s documents (presentedForm), decoding inline plain text; a report of documents only is still a panel', () => {
+    const doc = report('doc', 'Lipid panel', [], {
+      presentedForm: [
+        { contentType: 'application/pdf', url: 'Binary/1', title: 'Lipid report', size: 2048, creation: '2024-03-01' },
+        { contentType: 'text/plain', data: btoa('LDL 190 mg/dL') },
+        { contentType: 'application/pdf' },
+      ],
+    });
+    const view = toLabsView([doc], { locale: 'en-US' });
+    expect(view.panels).to.have.length(1);
+    const [pdf, words, ...rest] = view.panels[0]!.attachments;
+    expect(pdf).to.include({ title: 'Lipid report', contentType: 'application/pdf', url: 'Binary/1', size: 2048 });
+    expect(pdf?.creation?.day).to.equal('Mar 1, 2024');
+    expect(words).to.include({ title: 'Report document', contentType: 'text/plain', text: 'LDL 190 mg/dL' });
+    // An attachment with no title, url or data says nothing and is left out.
+    expect(rest).to.deep.equal([]);
+  });
+
   it('resolves results contained in the report and urn:uuid references of bundle entries', () => {
     const contained = hgb(13, { id: 'c1' });
     const uuid = lab('6690-2', 'WBC', { id: '2f5e4a1c-0000-4000-8000-000000000001', valueQuantity: q(7, '10*3/uL') });
@@ -341,6 +359,56 @@ describe('toLabsView: flags and ranges', () => {
     expect(flagOf({ interpretation: [{ text: 'Borderline' }] })).to.include({ label: 'Borderline', severity: 'other' });
   });
 
+  it('reads R4 codes spelled with characters and hyphens (H>, L<, SYN-R, SYN-S), and MS and VS', () => {
+    const expected: Record<string, [string, string, string]> = {
+      'H>': ['Significantly high', 'abnormal', 'high'],
+      'L<': ['Significantly low', 'abnormal', 'low'],
+      'SYN-R': ['Synergy resistant', 'abnormal', 'none'],
+      'SYN-S': ['Synergy susceptible', 'other', 'none'],
+      SYN_R: ['Synergy resistant', 'abnormal', 'none'],
+      MS: ['Moderately susceptible', 'other', 'none'],
+      VS: ['Very susceptible', 'other', 'none'],
+    };
+    for (const [code, [label, severity, direction]] of Object.entries(expected)) {
+      expect(flagOf({ interpretation: interpretation(code) }), code).to.include({ code, label, severity, direction, source: 'interpretation' });
+    }
+  });
+
+  it('shows a code it does not know by its display, else its text, else the code itself', () => {
+    expect(flagOf({ interpretation: [{ coding: [{ system: V3, code: 'XQ', display: 'Out of spec' }] }] })).to.include({ label: 'Out of spec', severity: 'other' });
+    expect(flagOf({ interpretation: [{ coding: [{ system: V3, code: 'XQ' }], text: 'Lab comment' }] })).to.include({ label: 'Lab comment', severity: 'other' });
+    const bare = flagOf({ interpretation: [{ coding: [{ system: V3, code: 'XQ' }] }] });
+    expect(bare).to.include({ label: 'XQ', severity: 'other' });
+    expect(bare?.code).to.equal(undefined);
+  });
+
+  it('reads the codes of a coding whose system is the value set URL (a common mistake) or absent', () => {
+    for (const system of ['http://hl7.org/fhir/ValueSet/observation-interpretation', undefined]) {
+      const flag = flagOf({ interpretation: [{ coding: [{ ...(system ? { system } : {}), code: 'HH' }] }] });
+      expect(flag, String(system)).to.include({ code: 'HH', label: 'Critically high', severity: 'critical', direction: 'high' });
+    }
+    // A code of some other system is not read as a v3 code: its display is shown, and the range flags the value.
+    expect(only([hgb(17, { interpretation: [{ coding: [{ system: 'http://example.org/flags', code: 'N', display: 'Nope' }] }] })]).flag).to.include({
+      label: 'Nope',
+      severity: 'abnormal',
+      direction: 'high',
+    });
+  });
+
+  it('an interpretation in words only still flags a value outside its range, in the lab\'s words, and counts it', () => {
+    const glucose = lab('2345-7', 'Glucose', {
+      valueQuantity: q(250, 'mg/dL'),
+      referenceRange: [{ low: q(70, 'mg/dL'), high: q(99, 'mg/dL') }],
+      interpretation: [{ text: 'High' }],
+    });
+    const view = toLabsView([report('r', 'Chemistry', [glucose]), glucose], { locale: 'en-US' });
+    expect(view.panels[0]!.results[0]!.flag).to.include({ code: 'H', label: 'High', severity: 'abnormal', direction: 'high', source: 'interpretation' });
+    expect(view.panels[0]).to.include({ abnormal: 1, critical: 0 });
+    // The lab's own words stay the label; within range they are shown but ask for no attention.
+    expect(only([hgb(9, { interpretation: [{ text: 'Below expected' }] })]).flag).to.include({ label: 'Below expected', severity: 'abnormal', direction: 'low' });
+    expect(only([hgb(13, { interpretation: [{ text: 'Borderline' }] })]).flag).to.include({ label: 'Borderline', severity: 'other', direction: 'none' });
+  });
+
   it('derives High or Low from the range when the lab gave no interpretation, and says so', () => {
     expect(only([hgb(17)]).flag).to.include({ code: 'H', label: 'High', source: 'derived', severity: 'abnormal' });
     expect(only([hgb(9.8)]).flag).to.include({ code: 'L', label: 'Low', source: 'derived' });
@@ -447,6 +515,33 @@ describe('toLabsView: trends', () => {
     expect(trend.standing).to.equal('within');
     expect(trend.summary).to.equal('Hemoglobin, 3 results from 12.1 to 14.2 g/dL, latest 13.5, within range');
     expect(trend.results.map((result) => result.value.number)).to.deep.equal([13.5, 14.2, 12.1]);
+  });
+
+  it('stands as the latest result\'s flag says: the lab\'s interpretation over the range, as in its row', () => {
+    const trendOf = (latest: Partial<Observation>) => {
+      const series = [hgb(12.5, { effectiveDateTime: '2023-01-01T08:00:00Z' }), hgb(latest.valueQuantity?.value ?? 13, { effectiveDateTime: '2024-01-01T08:00:00Z', ...latest })];
+      const view = toLabsView(series, { locale: 'en-US' });
+      const newest = view.panels.flatMap((panel) => panel.results).find((result) => result.date?.value === '2024-01-01T08:00:00Z');
+      return { trend: view.trends.get('loinc:718-7')!, flag: newest?.flag };
+    };
+    // Within the range by number, but the lab says High: the trend says high too.
+    const high = trendOf({ valueQuantity: q(13, 'g/dL'), interpretation: interpretation('H') });
+    expect(high.flag?.label).to.equal('High');
+    expect(high.trend.standing).to.equal('above');
+    expect(high.trend.summary).to.equal('Hemoglobin, 2 results from 12.5 to 13 g/dL, latest 13, high');
+    // Above the range by number, but the lab says Normal: no flag in the row, and the trend agrees.
+    const normal = trendOf({ valueQuantity: q(16, 'g/dL'), interpretation: interpretation('N') });
+    expect(normal.flag?.severity).to.equal('normal');
+    expect(normal.trend.standing).to.equal('within');
+    expect(normal.trend.summary).to.equal('Hemoglobin, 2 results from 12.5 to 16 g/dL, latest 16, normal');
+    // When the lab and the range agree, the range's words are kept.
+    const critical = trendOf({ valueQuantity: q(5, 'g/dL'), interpretation: interpretation('LL') });
+    expect(critical.trend.standing).to.equal('below');
+    expect(critical.trend.summary).to.equal('Hemoglobin, 2 results from 5 to 12.5 g/dL, latest 5, below range');
+    // An abnormal code with no direction is "flagged", in the lab's words.
+    const abnormal = trendOf({ valueQuantity: q(13, 'g/dL'), interpretation: interpretation('A') });
+    expect(abnormal.trend.standing).to.equal('flagged');
+    expect(abnormal.trend.summary).to.match(/latest 13, abnormal$/);
   });
 
   it('never mixes units: a value in a unit that cannot be converted is left out and listed', () => {

@@ -22,7 +22,7 @@ export interface LabTrendGap {
   readonly reason: string;
 }
 
-/** How the latest point stands against its reference range. */
+/** How the latest point stands: by the lab's interpretation when it gives one, else against its reference range. */
 export type LabTrendStanding = 'within' | 'above' | 'below' | 'flagged' | 'unknown';
 
 /** Every result of one analyte, and the series of its numeric values. */
@@ -118,22 +118,33 @@ export function buildLabTrend(input: LabTrendInput, context: LabValueContext): L
   }
   const min = lowest?.value;
   const max = highest?.value;
-  let standing: LabTrendStanding = 'unknown';
+  // How the latest point stands by its range alone.
+  let byRange: LabTrendStanding | undefined;
   if (latest && range) {
-    standing = range.high !== undefined && latest.value > range.high ? 'above' : range.low !== undefined && latest.value < range.low ? 'below' : 'within';
-  } else if (latest?.result.flag && latest.result.flag.severity !== 'normal') {
+    byRange = range.high !== undefined && latest.value > range.high ? 'above' : range.low !== undefined && latest.value < range.low ? 'below' : 'within';
+  }
+  // The lab's interpretation (FHIR R4 Observation.interpretation) is what the result's row
+  // shows and it wins over the range, as in labFlag: the trend never says "within range"
+  // of a result flagged High, nor "above range" of one the lab called Normal.
+  const flag = latest?.result.flag;
+  const labSays = flag && flag.source === 'interpretation' && flag.severity !== 'other' ? flag : undefined;
+  let standing: LabTrendStanding = 'unknown';
+  let standingText = 'no reference range';
+  if (labSays) {
+    standing = labSays.severity === 'normal' ? 'within' : labSays.direction === 'high' ? 'above' : labSays.direction === 'low' ? 'below' : 'flagged';
+    standingText =
+      byRange === standing && standing !== 'flagged' ? `${standing} range` : labSays.label.toLowerCase();
+  } else if (byRange) {
+    standing = byRange;
+    standingText = `${byRange} range`;
+  } else if (flag && flag.severity !== 'normal') {
     standing = 'flagged';
+    standingText = flag.label.toLowerCase();
   }
 
   const name = latest?.result.name ?? newest?.name ?? 'Unnamed test';
   const unit = target?.unit;
   const withUnit = (number: string) => (unit ? `${number} ${unit}` : number);
-  const standingText =
-    standing === 'within' ? 'within range'
-    : standing === 'above' ? 'above range'
-    : standing === 'below' ? 'below range'
-    : standing === 'flagged' ? latest!.result.flag!.label.toLowerCase()
-    : 'no reference range';
   let summary: string;
   if (!latest) summary = `${name}, no numeric results to chart`;
   else if (points.length === 1) summary = `${name}, 1 result: ${withUnit(latest.display)}, ${standingText}`;

@@ -66,7 +66,11 @@ export interface LabFlagView {
   readonly label: string;
   readonly severity: InterpretationSeverity;
   readonly direction: InterpretationDirection;
-  /** `interpretation`: the lab said so; `derived`: the value lies outside its reference range and the lab gave no interpretation. */
+  /**
+   * `interpretation`: the lab said so (for an interpretation in words only, the label is
+   * the lab's and the severity and code come from the range); `derived`: the value lies
+   * outside its reference range and the lab gave no interpretation.
+   */
   readonly source: 'interpretation' | 'derived';
 }
 
@@ -431,16 +435,26 @@ export function convertValue(value: number, from: string | undefined, to: string
 }
 
 /**
- * The flag of a result: the lab's interpretation when there is one (FHIR R4
+ * The flag of a result: the lab's interpretation when it has a known code (FHIR R4
  * Observation.interpretation; an explicit Normal is trusted over the range). Without one,
  * a numeric value outside the applicable reference range is flagged High or Low,
- * `derived`. A bound ("< 5") is flagged only when every value it allows is outside. A
- * range in another unit is converted, never compared as is; a range that may not apply
- * to this patient flags nothing.
+ * `derived`. An interpretation in words only (text "High", or a code this model does not
+ * know) does not hide the range: the value is still flagged from it, shown in the lab's
+ * words. A bound ("< 5") is flagged only when every value it allows is outside. A range in
+ * another unit is converted, never compared as is; a range that may not apply to this
+ * patient flags nothing.
  */
 export function labFlag(holder: JsonObject, value: LabValueView, range: LabRangeView | undefined, context: LabValueContext): LabFlagView | undefined {
   const interpretation = interpretationOf(holder.interpretation);
-  if (interpretation) return { ...interpretation, source: 'interpretation' };
+  if (interpretation?.code !== undefined) return { ...interpretation, source: 'interpretation' };
+  const derived = rangeFlag(value, range, context);
+  if (!interpretation) return derived;
+  // The lab's words are kept as the label; how much attention it asks for comes from the range.
+  return derived ? { ...derived, label: interpretation.label, source: 'interpretation' } : { ...interpretation, source: 'interpretation' };
+}
+
+/** High or Low from the applicable reference range (see {@link labFlag}). */
+function rangeFlag(value: LabValueView, range: LabRangeView | undefined, context: LabValueContext): LabFlagView | undefined {
   if (value.number === undefined || !range || range.applies !== 'yes') return undefined;
   const low = range.low === undefined ? undefined : convertValue(range.low, range.unitKey, value.unitKey, context);
   const high = range.high === undefined ? undefined : convertValue(range.high, range.unitKey, value.unitKey, context);

@@ -69,6 +69,28 @@ export interface LabSection {
   readonly results: readonly LabResultView[];
 }
 
+/**
+ * A document of a report (FHIR R4 DiagnosticReport.presentedForm, an Attachment): what it
+ * is, and where it is (a url or inline data). Nothing is fetched: the element decides what
+ * may be linked.
+ */
+export interface LabAttachmentView {
+  /** Attachment.title, else "Report document". */
+  readonly title: string;
+  /** Attachment.contentType as given ("application/pdf"). */
+  readonly contentType?: string;
+  /** Attachment.url as given (absolute, or relative to the FHIR server: `Binary/123`). */
+  readonly url?: string;
+  /** Attachment.data (base64), when the document is inline. */
+  readonly data?: string;
+  /** The words of inline text/plain data, decoded (UTF-8). */
+  readonly text?: string;
+  /** Attachment.size in bytes. */
+  readonly size?: number;
+  /** Attachment.creation. */
+  readonly creation?: LabDateView;
+}
+
 /** How a panel was formed: a DiagnosticReport, a panel Observation (hasMember), or results that stand alone, grouped by date. */
 export type LabPanelKind = 'report' | 'panel' | 'standalone';
 
@@ -100,6 +122,8 @@ export interface LabPanelView {
   readonly conclusion?: string;
   /** DiagnosticReport.conclusionCode, for people. */
   readonly conclusionCodes: readonly string[];
+  /** DiagnosticReport.presentedForm: the report as a document (a PDF, text), with or without results. */
+  readonly attachments: readonly LabAttachmentView[];
   readonly sections: readonly LabSection[];
   /** Every result of the panel, in order. */
   readonly results: readonly LabResultView[];
@@ -505,6 +529,9 @@ export function toLabsView(resources: unknown, options: LabsViewOptions = {}): L
       conclusionCodes: objects(report.conclusionCode)
         .map((concept) => conceptLabel(concept)?.text)
         .filter((label): label is string => label !== undefined),
+      attachments: objects(report.presentedForm)
+        .map((attachment) => attachmentView(attachment, format))
+        .filter((view): view is LabAttachmentView => view !== undefined),
       sections,
       unavailable,
     });
@@ -554,6 +581,7 @@ export function toLabsView(resources: unknown, options: LabsViewOptions = {}): L
       ...(status && status !== 'final' ? { statusLabel: RESULT_STATUS_LABELS[status] } : {}),
       ...(performer ? { performer } : {}),
       conclusionCodes: [],
+      attachments: [],
       sections,
       unavailable,
     });
@@ -588,6 +616,7 @@ export function toLabsView(resources: unknown, options: LabsViewOptions = {}): L
       ...(performer ? { performer } : {}),
       ...(issued ? { issued } : {}),
       conclusionCodes: [],
+      attachments: [],
       sections: [{ results }],
       unavailable: [],
     });
@@ -714,6 +743,45 @@ export function selectLabPanels(view: LabsView, options: LabSelectionOptions = {
     panels = latest;
   }
   return { panels, resultCount: countUnique(panels), filteredOut: view.resultCount - filtered };
+}
+
+const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
+
+/** Base64 text decoded as UTF-8; undefined when it is not base64 or not UTF-8. */
+function decodeBase64Text(data: string): string | undefined {
+  if (!BASE64.test(data)) return undefined;
+  try {
+    const binary = atob(data.replace(/\s+/g, ''));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One presentedForm Attachment (FHIR R4 Attachment: contentType, data as base64Binary,
+ * url, size, title, creation). Undefined when it holds neither data, a url nor a title.
+ */
+function attachmentView(attachment: JsonObject, format: LabFormat): LabAttachmentView | undefined {
+  const title = text(attachment.title);
+  const contentType = text(attachment.contentType);
+  const url = text(attachment.url);
+  const data = text(attachment.data);
+  if (!title && !url && !data) return undefined;
+  const size = typeof attachment.size === 'number' && Number.isFinite(attachment.size) && attachment.size >= 0 ? attachment.size : undefined;
+  const creation = format.date(attachment.creation);
+  // Only plain text is shown as words: its media type without parameters (charset) is text/plain.
+  const plain = data !== undefined && contentType?.split(';')[0]!.trim().toLowerCase() === 'text/plain' ? decodeBase64Text(data) : undefined;
+  return {
+    title: title ?? 'Report document',
+    ...(contentType ? { contentType } : {}),
+    ...(url ? { url } : {}),
+    ...(data ? { data } : {}),
+    ...(plain !== undefined ? { text: plain } : {}),
+    ...(size !== undefined ? { size } : {}),
+    ...(creation ? { creation } : {}),
+  };
 }
 
 function countUnique(panels: readonly LabPanelView[]): number {

@@ -13,6 +13,20 @@ export const OBSERVATION_INTERPRETATION_SYSTEMS: readonly string[] = [
   'http://hl7.org/fhir/v2/0078',
 ];
 
+/**
+ * Systems that are not code systems but that senders put in Coding.system for the same
+ * codes: the value set's canonical URL (FHIR R4 binds Observation.interpretation to the
+ * value set http://hl7.org/fhir/ValueSet/observation-interpretation, whose codes are from
+ * v3-ObservationInterpretation) and the code system's OID. Their codes are read as v3 codes.
+ */
+export const OBSERVATION_INTERPRETATION_MISSPELLED_SYSTEMS: readonly string[] = [
+  'http://hl7.org/fhir/ValueSet/observation-interpretation',
+  'http://terminology.hl7.org/ValueSet/observation-interpretation',
+  'http://hl7.org/fhir/ValueSet/v3-ObservationInterpretation',
+  'http://terminology.hl7.org/ValueSet/v3-ObservationInterpretation',
+  'urn:oid:2.16.840.1.113883.5.83',
+];
+
 /** How much attention an interpretation asks for. */
 export type InterpretationSeverity = 'critical' | 'abnormal' | 'normal' | 'other';
 
@@ -21,7 +35,7 @@ export type InterpretationDirection = 'high' | 'low' | 'none';
 
 /** An interpretation of a result, in words (never a colour alone). */
 export interface InterpretationView {
-  /** The v3 ObservationInterpretation code (`H`, `LL`, `POS`...), upper-cased; undefined when only text was given. */
+  /** The v3 ObservationInterpretation code (`H`, `LL`, `POS`...), upper-cased; undefined when only text or a code this table does not know was given. */
   readonly code?: string;
   /** "High", "Critically low", "Positive"...: the label of a known code, else the coding's display or the concept's text. */
   readonly label: string;
@@ -36,8 +50,10 @@ interface KnownInterpretation {
 }
 
 // FHIR R4 valueset-observation-interpretation (v3 ObservationInterpretation). HH, LL and AA
-// are the critical ("panic") values; HU and LU, "significantly" high or low, are abnormal
-// but not critical by the code system's definitions.
+// are the critical ("panic") values; H> and L< (R4's "significantly" high or low, spelled
+// with those characters) and HU and LU (their later names) are abnormal but not critical
+// by the code system's definitions. R4 spells the synergy codes SYN-R and SYN-S; SYN_R and
+// SYN_S are read too. MS and VS (moderately, very susceptible) are R4 codes deprecated later.
 const INTERPRETATIONS: Readonly<Record<string, KnownInterpretation>> = {
   HH: { label: 'Critically high', severity: 'critical', direction: 'high' },
   LL: { label: 'Critically low', severity: 'critical', direction: 'low' },
@@ -47,6 +63,8 @@ const INTERPRETATIONS: Readonly<Record<string, KnownInterpretation>> = {
   A: { label: 'Abnormal', severity: 'abnormal', direction: 'none' },
   HU: { label: 'Significantly high', severity: 'abnormal', direction: 'high' },
   LU: { label: 'Significantly low', severity: 'abnormal', direction: 'low' },
+  'H>': { label: 'Significantly high', severity: 'abnormal', direction: 'high' },
+  'L<': { label: 'Significantly low', severity: 'abnormal', direction: 'low' },
   '>': { label: 'Above the measurable range', severity: 'abnormal', direction: 'high' },
   '<': { label: 'Below the measurable range', severity: 'abnormal', direction: 'low' },
   N: { label: 'Normal', severity: 'normal', direction: 'none' },
@@ -61,6 +79,10 @@ const INTERPRETATIONS: Readonly<Record<string, KnownInterpretation>> = {
   I: { label: 'Intermediate', severity: 'other', direction: 'none' },
   NS: { label: 'Non-susceptible', severity: 'abnormal', direction: 'none' },
   SDD: { label: 'Susceptible-dose dependent', severity: 'other', direction: 'none' },
+  MS: { label: 'Moderately susceptible', severity: 'other', direction: 'none' },
+  VS: { label: 'Very susceptible', severity: 'other', direction: 'none' },
+  'SYN-R': { label: 'Synergy resistant', severity: 'abnormal', direction: 'none' },
+  'SYN-S': { label: 'Synergy susceptible', severity: 'other', direction: 'none' },
   SYN_R: { label: 'Synergy resistant', severity: 'abnormal', direction: 'none' },
   SYN_S: { label: 'Synergy susceptible', severity: 'other', direction: 'none' },
   EX: { label: 'Outside threshold', severity: 'abnormal', direction: 'none' },
@@ -88,22 +110,26 @@ export function interpretationOfCode(code: unknown): InterpretationView | undefi
 
 /**
  * The interpretation of a result (FHIR R4 Observation.interpretation, 0..*): of every
- * coding in an interpretation code system (or with no system) that this table knows, the
- * most severe (a critical code wins over "High"). A concept with no known code is shown by
- * its text or display ("other"). Undefined when there is no interpretation at all.
+ * coding in an interpretation code system (or a known misspelling of one, or with no
+ * system) that this table knows, the most severe (a critical code wins over "High"). A
+ * concept with no known code is shown by its text, else a coding's display, else its code
+ * ("other", no `code`): a caller may still derive a flag from the reference range. Undefined
+ * when there is no interpretation at all.
  */
 export function interpretationOf(interpretation: unknown): InterpretationView | undefined {
   const concepts = Array.isArray(interpretation) ? objects(interpretation) : isObject(interpretation) ? [interpretation] : [];
   let best: InterpretationView | undefined;
   let fallback: InterpretationView | undefined;
   for (const concept of concepts) {
+    let unknownCode: string | undefined;
     for (const coding of objects(concept.coding)) {
       const system = text(coding.system);
-      if (system !== undefined && !OBSERVATION_INTERPRETATION_SYSTEMS.includes(system)) continue;
+      if (system !== undefined && !OBSERVATION_INTERPRETATION_SYSTEMS.includes(system) && !OBSERVATION_INTERPRETATION_MISSPELLED_SYSTEMS.includes(system)) continue;
       const found = interpretationOfCode(coding.code);
       if (found && (!best || SEVERITY_RANK[found.severity] < SEVERITY_RANK[best.severity])) best = found;
+      if (!found) unknownCode ??= text(coding.code);
     }
-    const label = conceptText(concept);
+    const label = conceptText(concept) ?? unknownCode;
     if (!fallback && label) fallback = { label, severity: 'other', direction: 'none' };
   }
   return best ?? fallback;

@@ -475,6 +475,37 @@ export const styles = css`
     font-size: 0.8125rem;
   }
 
+  .attachments {
+    margin-block-start: 0.5rem;
+  }
+
+  .attachments-heading {
+    margin: 0;
+  }
+
+  .attachments ul {
+    margin: 0.25rem 0 0;
+    padding-inline-start: 1.25rem;
+  }
+
+  .attachments a {
+    color: var(--_link-color);
+  }
+
+  .attachment-meta {
+    color: var(--_muted-color);
+    font-size: 0.8125rem;
+  }
+
+  .attachment-text {
+    margin: 0.25rem 0 0;
+    max-block-size: 20rem;
+    overflow: auto;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    font: inherit;
+  }
+
   .conclusion {
     margin-block-start: 0.5rem;
     overflow-wrap: anywhere;

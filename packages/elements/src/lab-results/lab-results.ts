@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { Resource } from '@medplum/fhirtypes';
 import {
   basicUnitConverter,
+  isAboutAnotherPatient,
   loadLabs,
   loadUnitConverter,
   parseLabCodes,
@@ -65,6 +66,38 @@ const ICON_PATHS = {
 function flagIcon(flag: LabFlagView): TemplateResult {
   const path = flag.severity === 'critical' ? ICON_PATHS.critical : flag.direction === 'high' ? ICON_PATHS.high : flag.direction === 'low' ? ICON_PATHS.low : ICON_PATHS.abnormal;
   return html`<svg class="flag-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${path}</svg>`;
+}
+
+type LabAttachment = LabPanelView['attachments'][number];
+
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+
+/**
+ * Where a report document may be opened from, without this element ever fetching it (so
+ * never with the SMART access token): inline data as a `data:` URL, or an http(s) url on
+ * the FHIR server's origin (a relative url, such as `Binary/123`, is read against the
+ * server's base, FHIR R4 Attachment.url). A url elsewhere is not linked: the record does
+ * not vouch for it.
+ */
+function attachmentHref(attachment: LabAttachment, baseUrl: string | undefined): string | undefined {
+  if (attachment.data !== undefined) {
+    if (!BASE64.test(attachment.data)) return undefined;
+    const type = attachment.contentType?.split(';')[0]!.trim();
+    return `data:${type && MEDIA_TYPE.test(type) ? type : 'application/octet-stream'};base64,${attachment.data.replace(/\s+/g, '')}`;
+  }
+  if (attachment.url === undefined || !baseUrl) return undefined;
+  try {
+    const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    const target = new URL(attachment.url, base);
+    return (target.protocol === 'https:' || target.protocol === 'http:') && target.origin === base.origin ? target.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function byteSize(size: number): string {
+  return size < 1024 ? plural(size, 'byte', 'bytes') : size < 1024 * 1024 ? `${Math.round(size / 1024)} KB` : `${(size / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function plural(count: number, one: string, many: string): string {
@@ -190,8 +223,10 @@ export class LabResultsElement extends LitElement {
 
   private readonly data = new PatientDataController<ClinicalRecords>(this, {
     load: (source, patientId, options) => loadLabs(source, patientId, options),
-    direct: () => (this.resources ? { resources: this.resources, matches: this.resources.length, complete: true, failures: [], otherPatient: 0 } : undefined),
+    direct: () => this.directRecords(),
   });
+
+  private directMemo?: { readonly input: readonly Resource[]; readonly patientId?: string; readonly output: ClinicalRecords };
 
   private converterLoading = false;
   private viewMemo?: { readonly key: readonly unknown[]; readonly view: LabsView };
@@ -231,6 +266,28 @@ export class LabResultsElement extends LitElement {
 
   private get locale(): string | undefined {
     return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  }
+
+  /**
+   * `.resources` as given, but with `patient-id` set, without those about another patient
+   * (a subject naming another Patient, or another Patient itself), counted for the notice:
+   * as when loading, another patient's results are never shown.
+   */
+  private directRecords(): ClinicalRecords | undefined {
+    const resources = this.resources;
+    if (resources == null) return undefined;
+    const patientId = this.patientId || undefined;
+    if (this.directMemo?.input === resources && this.directMemo.patientId === patientId) return this.directMemo.output;
+    const list = Array.isArray(resources) ? resources : [];
+    const kept = patientId
+      ? list.filter((resource) => {
+          if (resource?.resourceType === 'Patient') return resource.id === undefined || resource.id === patientId;
+          return !isAboutAnotherPatient({ patient: (resource as { subject?: { reference?: unknown } } | null)?.subject }, patientId);
+        })
+      : list;
+    const output: ClinicalRecords = { resources: kept, matches: kept.length, complete: true, failures: [], otherPatient: list.length - kept.length };
+    this.directMemo = { input: resources, patientId, output };
+    return output;
   }
 
   private buildView(records: ClinicalRecords): LabsView {
@@ -466,7 +523,10 @@ export class LabResultsElement extends LitElement {
             </thead>
             ${panel.sections.map((section) => this.renderSection(panel, section, view))}
           </table>`
-        : html`<p class="notice">${panel.status === 'cancelled' ? 'This report was cancelled: it has no results.' : 'This report lists no results.'}</p>`}
+        : panel.attachments.length
+          ? nothing
+          : html`<p class="notice">${panel.status === 'cancelled' ? 'This report was cancelled: it has no results.' : 'This report lists no results.'}</p>`}
+      ${this.renderAttachments(panel)}
       ${panel.unavailable.length
         ? html`<p part="notice" class="notice">
             ${plural(panel.unavailable.length, 'result', 'results')} listed in this report could not be loaded: ${panel.unavailable.join(', ')}.
@@ -479,6 +539,32 @@ export class LabResultsElement extends LitElement {
               : nothing}
           </p>`
         : nothing}
+    </div>`;
+  }
+
+  private renderAttachments(panel: LabPanelView): TemplateResult | typeof nothing {
+    if (panel.attachments.length === 0) return nothing;
+    const baseUrl = this.source?.server.baseUrl;
+    return html`<div part="attachments" class="attachments">
+      <p class="attachments-heading">${panel.results.length ? 'The report as a document:' : 'This report is a document:'}</p>
+      <ul role="list">
+        ${panel.attachments.map((attachment) => {
+          const href = attachmentHref(attachment, baseUrl);
+          const meta = [attachment.contentType, attachment.size !== undefined ? byteSize(attachment.size) : undefined, attachment.creation ? `created ${attachment.creation.display}` : undefined].filter(
+            (item): item is string => item !== undefined,
+          );
+          const inline = attachment.data !== undefined;
+          return html`<li part="attachment" class="attachment">
+            ${href
+              ? html`<a href=${href} target=${inline ? nothing : '_blank'} rel="noopener noreferrer" download=${inline ? attachment.title : nothing}>${attachment.title}</a>`
+              : html`<span class="attachment-title">${attachment.title}</span>`}
+            ${meta.length ? html`<span class="attachment-meta">(${meta.join(', ')})</span>` : nothing}
+            ${!href && attachment.url !== undefined ? html`<span class="attachment-meta">: held elsewhere, not linked</span>` : nothing}
+            ${!href && attachment.url === undefined && attachment.data === undefined ? html`<span class="attachment-meta">: no copy in the record</span>` : nothing}
+            ${attachment.text !== undefined ? html`<pre class="attachment-text">${attachment.text}</pre>` : nothing}
+          </li>`;
+        })}
+      </ul>
     </div>`;
   }
 
