@@ -76,7 +76,7 @@ const CHUNK_NAMES: readonly { readonly id: string; readonly description: string;
   { id: 'chunk:smart', description: 'SMART launch with fhirclient (loaded by <ehr-context> for a launch)', marker: /node_modules\/fhirclient\// },
   {
     id: 'chunk:virtualizer-flow',
-    description: "@lit-labs/virtualizer's flow layout (loaded as soon as <ehr-timeline> renders its list)",
+    description: "@lit-labs/virtualizer's flow layout (now part of the timeline's initial load; reported if a build splits it out again)",
     marker: /node_modules\/@lit-labs\/virtualizer\/layouts\/flow/,
   },
 ];

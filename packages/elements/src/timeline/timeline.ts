@@ -1,5 +1,8 @@
 import { consume } from '@lit/context';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
+// The flow layout given up front: left to itself the virtualizer imports it on first render,
+// a second request (a network round trip on a real page) before any row can appear.
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Resource } from '@medplum/fhirtypes';
@@ -865,6 +868,7 @@ export class TimelineElement extends LitElement {
       ${virtualize({
         items: rows as Row[],
         scroller: true,
+        layout: flow(),
         keyFunction: (row: Row) => (isGroup(row) ? `group:${row.key}` : row.key),
         renderItem: (row: Row, index: number) =>
           isGroup(row)
