@@ -174,6 +174,23 @@ describe('createCachedSource: partitions', () => {
     expect(((await rejection(cachedP2.read('Organization', 'org1'))) as FhirError).kind).to.equal('network');
   });
 
+  it('caches nothing for a source that reads with a token but names no user: two users of one browser never share a partition', async () => {
+    const databaseName = uniqueDatabase();
+    const first = new FakeServerSource({ patientId: 'p1', authenticated: true });
+    first.put(observation('seen-by-someone'));
+    const asSomeone = createCachedSource(first, { databaseName });
+    expect(asSomeone.storage).to.equal('off');
+    await asSomeone.search('Observation', { patient: 'p1' });
+    await asSomeone.settled();
+
+    const second = new FakeServerSource({ patientId: 'p1', authenticated: true });
+    second.failure = networkDown();
+    const asSomeoneElse = createCachedSource(second, { databaseName });
+    expect(((await rejection(asSomeoneElse.search('Observation', { patient: 'p1' }))) as FhirError).kind).to.equal('network');
+    // With a user named, the same source is cached.
+    expect(createCachedSource(first, { databaseName, userKey: 'portal-user-1' }).storage).to.not.equal('off');
+  });
+
   it('keeps two servers apart (the second fake server is down)', async () => {
     const databaseName = uniqueDatabase();
     const one = new FakeServerSource({ patientId: 'p1', baseUrl: 'https://one.example.test/fhir' });

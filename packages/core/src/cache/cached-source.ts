@@ -137,6 +137,16 @@ function warnUnavailable(error: unknown): void {
   );
 }
 
+let warnedNoUser = false;
+
+function warnNoUser(): void {
+  if (warnedNoUser) return;
+  warnedNoUser = true;
+  console.warn(
+    'ehr-elements: records read with a token are not cached because no user is known (set `user` on <ehr-context>, `userKey` in createCachedSource, or grant `openid fhirUser` in a SMART launch).',
+  );
+}
+
 /** True for failures that say nothing about the data: keep showing the cached copy. */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof FhirError)) return true;
@@ -254,7 +264,13 @@ class CachedFhirSource extends EventTarget implements CachedSource {
       fullRefreshEvery: options.fullRefreshEvery ?? DEFAULTS.fullRefreshEvery,
       databaseName: options.databaseName ?? DEFAULT_CACHE_DATABASE,
     };
-    this.currentStorage = this.policy === 'no-store' ? 'off' : 'pending';
+    // A source that reads with the user's credentials but names no user: whose data this is
+    // cannot be known, and two users of one browser profile would share a partition (the
+    // second would see the first's record before the server could refuse it). OWASP ASVS
+    // 8.2: nothing is kept rather than kept for anyone.
+    const unknownUser = this.user === undefined && source.authenticated === true;
+    if (unknownUser && this.policy !== 'no-store') warnNoUser();
+    this.currentStorage = this.policy === 'no-store' || unknownUser ? 'off' : 'pending';
   }
 
   get server(): FhirServerIdentity {
@@ -263,6 +279,10 @@ class CachedFhirSource extends EventTarget implements CachedSource {
 
   get patientId(): string | undefined {
     return this.source.patientId;
+  }
+
+  get authenticated(): boolean | undefined {
+    return this.source.authenticated;
   }
 
   get launchContext(): LaunchContext | undefined {

@@ -32,6 +32,8 @@ export class SmartSource extends HttpFhirSource {
   readonly launchContext: LaunchContext;
   readonly userKey?: string;
 
+  /** A SMART session: every request carries the user's access token. */
+  readonly authenticated = true;
   private readonly client: Client;
 
   constructor(client: Client, options: SmartSourceOptions = {}) {

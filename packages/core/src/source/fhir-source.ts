@@ -93,6 +93,12 @@ export interface FhirSource {
   readonly launchContext?: LaunchContext;
   /** A stable key of the signed-in user for cache partitions (fhirUser, or a portal's user id). */
   readonly userKey?: string;
+  /**
+   * True when requests carry the user's credentials (a bearer token, a SMART session). Such
+   * a source's answers are what this user may see, so the cache never keeps them without
+   * knowing whose they are (see `createCachedSource`).
+   */
+  readonly authenticated?: boolean;
   /** GET [base]/[type]/[id]. Rejects with a {@link FhirError}. */
   read<T extends Resource = Resource>(resourceType: ResourceType | string, id: string, options?: ReadOptions): Promise<T>;
   /** GET [base]/[type]?params, following `next` links within the limits. Rejects with a {@link FhirError}. */

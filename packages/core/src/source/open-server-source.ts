@@ -30,6 +30,8 @@ export class OpenServerSource extends HttpFhirSource {
   readonly server: FhirServerIdentity;
   readonly patientId: string | undefined;
   readonly userKey?: string;
+  /** True when a bearer token is sent. */
+  readonly authenticated: boolean;
 
   private readonly token?: string;
   private readonly headers: Record<string, string>;
@@ -42,6 +44,7 @@ export class OpenServerSource extends HttpFhirSource {
     this.patientId = options.patientId;
     this.userKey = options.userKey;
     this.token = options.token;
+    this.authenticated = Boolean(options.token);
     this.headers = { ...options.headers };
     const custom = options.fetch;
     // Called unbound: `window.fetch` kept as a property would throw "Illegal invocation".

@@ -18,6 +18,8 @@ export interface FakeCall {
 export interface FakeServerOptions {
   patientId?: string;
   userKey?: string;
+  /** Whether requests carry credentials (a token), as OpenServerSource with a token says. */
+  authenticated?: boolean;
   baseUrl?: string;
   resources?: Resource[];
 }
@@ -26,6 +28,7 @@ export class FakeServerSource implements FhirSource {
   readonly server: { baseUrl: string; label: string };
   readonly patientId: string | undefined;
   readonly userKey?: string;
+  readonly authenticated?: boolean;
   /** Every request, in order. */
   readonly calls: FakeCall[] = [];
   /** While set, every request fails with it (a network fault, a 500, a 401...). */
@@ -41,6 +44,7 @@ export class FakeServerSource implements FhirSource {
     this.server = { baseUrl: options.baseUrl ?? 'https://fhir.example.test/r4', label: 'Fake server' };
     this.patientId = options.patientId;
     this.userKey = options.userKey;
+    this.authenticated = options.authenticated;
     for (const resource of options.resources ?? []) this.put(resource);
   }
 
