@@ -3,6 +3,7 @@ import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirt
 import {
   basicUnitConverter,
   decimateVitalPoints,
+  formatVitalRange,
   formatVitalDate,
   formatVitalReading,
   loadUnitConverter,
@@ -407,6 +408,26 @@ describe('toVitalsView: ranges and flags', () => {
     const readings = series(view, 'hr').readings;
     expect(readings.map((reading) => readingFlag(reading)?.label)).to.deep.equal(['High', 'High', 'High', undefined]);
     expect(readings.map((reading) => readingFlag(reading)?.source)).to.deep.equal(['range', 'range', 'range', undefined]);
+  });
+
+  it('keeps the range text, and picks the normal range over one for another population', () => {
+    const view = toVitalsView([
+      obs('8867-4', {
+        effectiveDateTime: '2024-01-01',
+        valueQuantity: { value: 95, unit: '/min', system: UCUM, code: '/min' },
+        referenceRange: [
+          { low: { value: 100, unit: '/min' }, high: { value: 160, unit: '/min' }, appliesTo: [{ text: 'Newborn' }] },
+          { low: { value: 60, unit: '/min' }, high: { value: 100, unit: '/min' }, text: '60-100 beats/min at rest' },
+        ],
+      }),
+      obs('8867-4', { effectiveDateTime: '2024-01-02', valueQuantity: { value: 80, unit: '/min', system: UCUM, code: '/min' }, referenceRange: [{ text: 'Resting: under 100' }] }),
+    ]);
+    const [first, second] = series(view, 'hr').readings;
+    expect(first!.values[0]!.range).to.deep.equal({ low: 60, high: 100, text: '60-100 beats/min at rest' });
+    expect(readingFlag(first!)).to.equal(undefined); // 95 is inside the range that applies, not below the newborn one
+    expect(second!.values[0]!.range).to.deep.equal({ text: 'Resting: under 100' });
+    expect(formatVitalRange(second!.values[0], series(view, 'hr'))).to.equal('Resting: under 100');
+    expect(formatVitalRange({ value: 1, range: { low: 95 } }, { decimals: 0 })).to.equal('≥ 95');
   });
 
   it('converts the range to the display unit with the value', () => {

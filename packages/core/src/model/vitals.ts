@@ -40,8 +40,8 @@ export interface VitalValue {
   /** Why there is no value: the dataAbsentReason's text ("Unknown"), "Not recorded", or a unit problem. */
   readonly absent?: string;
   readonly flag?: VitalFlag;
-  /** The reference range, in the display unit. */
-  readonly range?: { readonly low?: number; readonly high?: number };
+  /** The reference range, in the display unit; `text` as the record words it (ReferenceRange.text). */
+  readonly range?: { readonly low?: number; readonly high?: number; readonly text?: string };
 }
 
 /** One reading: a single Observation, or a systolic and a diastolic Observation paired. */
@@ -407,6 +407,18 @@ export function formatVitalDate(reading: Pick<VitalReading, 'date'>, options: { 
   return formatFhirDate(reading.date, { locale: options.locale, time: options.time ?? true }) ?? reading.date;
 }
 
+/** A value's reference range for people: its text as recorded, else "60–100", "≥ 95", "≤ 140"; "—" when it has none. */
+export function formatVitalRange(value: VitalValue | undefined, series: Pick<VitalSeries, 'decimals'>, locale?: string): string {
+  const range = value?.range;
+  if (!range) return '—';
+  if (range.text) return range.text;
+  const number = (bound: number) => formatVitalNumber(bound, series.decimals, locale);
+  if (range.low !== undefined && range.high !== undefined) return `${number(range.low)}–${number(range.high)}`;
+  if (range.low !== undefined) return `≥ ${number(range.low)}`;
+  if (range.high !== undefined) return `≤ ${number(range.high)}`;
+  return '—';
+}
+
 /** The flag to show for a reading: the most severe of its values' flags. */
 export function readingFlag(reading: VitalReading): VitalFlag | undefined {
   const order = ['HH', 'LL', 'AA', 'H', 'L', 'A'];
@@ -715,17 +727,32 @@ function unitOf(quantity: JsonObject, dimension: UnitDimension): string | undefi
   return code === undefined ? single[dimension] : undefined;
 }
 
+const RANGE_MEANING = 'http://terminology.hl7.org/CodeSystem/referencerange-meaning';
+
+/**
+ * The reference range of a value (FHIR R4 Observation.referenceRange, 0..*; rule obs-3: low,
+ * high or text): a range with no `appliesTo` whose `type` is absent or `normal` first (a
+ * range for another population or a treatment target is not this patient's normal), else
+ * the first with anything to show. Bounds in the display unit; text kept as written.
+ */
 function rangeOf(holder: JsonObject, from: string, unit: string, dimension: UnitDimension, context: BuildContext): VitalValue['range'] {
-  for (const range of objects(holder.referenceRange)) {
-    const bound = (quantity: unknown): number | undefined => {
-      if (!isObject(quantity) || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value)) return undefined;
-      const dimensionless = text(quantity.code) === undefined && text(quantity.unit) === undefined;
-      const boundUnit = dimensionless ? from : (unitOf(quantity, dimension) ?? from);
-      return convert(quantity.value, boundUnit, unit, context);
-    };
+  const ranges = objects(holder.referenceRange);
+  const isNormal = (range: JsonObject) =>
+    objects(range.appliesTo).length === 0 &&
+    (!isObject(range.type) || objects(range.type.coding).some((coding) => text(coding.code) === 'normal' && (coding.system === undefined || coding.system === RANGE_MEANING)));
+  const bound = (quantity: unknown): number | undefined => {
+    if (!isObject(quantity) || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value)) return undefined;
+    const dimensionless = text(quantity.code) === undefined && text(quantity.unit) === undefined;
+    const boundUnit = dimensionless ? from : (unitOf(quantity, dimension) ?? from);
+    return convert(quantity.value, boundUnit, unit, context);
+  };
+  for (const range of [...ranges.filter(isNormal), ...ranges.filter((range) => !isNormal(range))]) {
     const low = bound(range.low);
     const high = bound(range.high);
-    if (low !== undefined || high !== undefined) return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}) };
+    const written = text(range.text);
+    if (low !== undefined || high !== undefined || written !== undefined) {
+      return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}), ...(written !== undefined ? { text: written } : {}) };
+    }
   }
   return undefined;
 }
