@@ -440,6 +440,25 @@ describe('toVitalsView: ranges and flags', () => {
     expect(range.high).to.be.closeTo(100.4, 1e-9);
   });
 
+  it('flags only the half of a BP panel that is outside its own range, or the reading once', () => {
+    const range = (low: number, high: number) => [{ low: { value: low, unit: 'mmHg' }, high: { value: high, unit: 'mmHg' } }];
+    const view = toVitalsView([
+      obs('85354-9', {
+        effectiveDateTime: '2024-01-01',
+        interpretation: [H],
+        component: [
+          { ...systolic(150), referenceRange: range(90, 139) },
+          { ...diastolic(78), referenceRange: range(60, 89) },
+        ],
+      }),
+      obs('85354-9', { effectiveDateTime: '2024-01-02', interpretation: [H], component: [systolic(150), diastolic(78)] }),
+    ]);
+    const [ranged, plain] = series(view, 'bp').readings;
+    expect(ranged!.values.map((value) => value.flag?.code)).to.deep.equal(['H', undefined]);
+    expect(plain!.values.filter((value) => value.flag)).to.have.length(1);
+    expect(readingFlag(plain!)?.label).to.equal('High');
+  });
+
   it('flags a blood pressure half from its component interpretation', () => {
     const view = toVitalsView([obs('85354-9', { component: [{ ...systolic(162), interpretation: [H] }, diastolic(88)] })]);
     const reading = series(view, 'bp').readings[0]!;

@@ -298,17 +298,25 @@ export function toVitalsView(resources: unknown, options: VitalsViewOptions = {}
             ? measure(entry.component, observation, target, context)
             : { value: null, absent: absentReason(observation.dataAbsentReason) ?? 'Not recorded' };
         const variant = systolics[0]?.variant ?? diastolics[0]?.variant;
-        add('bp', { ...base, ...(variant ? { codeText: variant } : {}), values: [half(systolics[0]), half(diastolics[0])] });
+        const values = withPanelInterpretation(observation, [
+          { component: systolics[0]?.component, value: half(systolics[0]) },
+          { component: diastolics[0]?.component, value: half(diastolics[0]) },
+        ]);
+        add('bp', { ...base, ...(variant ? { codeText: variant } : {}), values });
       } else {
         // More than one systolic or diastolic in one panel (sitting and standing, say): none is
         // dropped; they are paired by variant like separate Observations.
+        const values = withPanelInterpretation(
+          observation,
+          components.map((entry) => ({ component: entry.component, value: measure(entry.component, observation, target, context) })),
+        );
         const halves = components.map((entry, position) => ({
           measure: entry.measure,
           variant: entry.variant,
           key: `${id}#${position}`,
           resourceId: id,
           base,
-          value: measure(entry.component, observation, target, context),
+          value: values[position]!,
         }));
         for (const reading of pairGroup(halves)) add('bp', reading);
       }
@@ -691,7 +699,7 @@ function measure(holder: JsonObject, observation: JsonObject, target: Target, co
     return { value: null, absent, original: { value: recorded, unit: recordedUnit || from } };
   }
   const range = rangeOf(holder, from, unit, dimension, context);
-  const flag = flagOf(holder, observation, converted, range);
+  const flag = flagOf(holder, converted, range);
   return {
     value: converted,
     ...(comparator ? { comparator } : {}),
@@ -757,15 +765,41 @@ function rangeOf(holder: JsonObject, from: string, unit: string, dimension: Unit
   return undefined;
 }
 
-function flagOf(holder: JsonObject, observation: JsonObject, value: number, range: VitalValue['range']): VitalFlag | undefined {
-  // A component's own interpretation; else (blood pressure) the panel's, which applies to the whole reading.
-  const own = interpretationFlag(holder.interpretation);
-  const interpreted = own !== undefined || holder === observation ? own : interpretationFlag(observation.interpretation);
+function flagOf(holder: JsonObject, value: number, range: VitalValue['range']): VitalFlag | undefined {
+  // The holder's own interpretation (a BP panel's is applied per reading: see withPanelInterpretation).
+  const interpreted = interpretationFlag(holder.interpretation);
   if (interpreted !== undefined) return interpreted ?? undefined;
   if (!range) return undefined;
   if (range.high !== undefined && value > range.high) return { ...FLAGS.H!, source: 'range' };
   if (range.low !== undefined && value < range.low) return { ...FLAGS.L!, source: 'range' };
   return undefined;
+}
+
+/**
+ * A BP panel's own interpretation, applied to its halves (components with their own
+ * interpretation keep it). The panel's flag is about the reading, not each half: when
+ * a half lies outside its own reference range, that half carries the flag (from the range)
+ * and the other does not; when no half says which, the reading is flagged once, on its first
+ * half with a value. An explicit N (normal) clears the range flags of the other halves.
+ */
+function withPanelInterpretation(panel: JsonObject, halves: readonly { component?: JsonObject; value: VitalValue }[]): VitalValue[] {
+  const values = halves.map((half) => half.value);
+  const flag = interpretationFlag(panel.interpretation);
+  if (flag === undefined) return values;
+  const open = halves
+    .map((half, index) => ({ ...half, index }))
+    .filter((half) => half.value.value !== null && (!half.component || interpretationFlag(half.component.interpretation) === undefined));
+  if (flag === null) {
+    for (const { index } of open) {
+      const { flag: _dropped, ...rest } = values[index]!;
+      values[index] = rest;
+    }
+    return values;
+  }
+  if (values.some((value) => value.flag)) return values;
+  const first = open[0];
+  if (first) values[first.index] = { ...values[first.index]!, flag };
+  return values;
 }
 
 /**
