@@ -205,6 +205,30 @@ describe('toVitalsView: blood pressure pairing by posture, panel and encounter',
   });
 });
 
+describe('toVitalsView: code systems', () => {
+  const OID = 'urn:oid:2.16.840.1.113883.6.1';
+  it('reads LOINC codes sent with the LOINC OID as system', () => {
+    const view = toVitalsView([
+      obs('x', { code: { coding: [{ system: OID, code: '8867-4' }] }, valueQuantity: { value: 72, unit: '/min', system: UCUM, code: '/min' } }),
+      obs('x', { code: { coding: [{ system: OID, code: '85354-9' }] }, component: [systolic(121), { code: { coding: [{ system: OID, code: '8462-4' }] }, valueQuantity: mmHg(79) }] }),
+    ]);
+    expect(values(view, 'hr')).to.deep.equal([72]);
+    expect(bpPairs(view)).to.deep.equal([[Date.parse('2024-03-01T09:30:00Z'), 121, 79]]);
+  });
+
+  it('reads a blood pressure panel coded only with SNOMED CT 75367002 whose components are LOINC', () => {
+    const view = toVitalsView([obs('x', { code: { coding: [{ system: 'http://snomed.info/sct', code: '75367002' }] }, component: [systolic(133), diastolic(85)] })]);
+    expect(bpPairs(view)).to.deep.equal([[Date.parse('2024-03-01T09:30:00Z'), 133, 85]]);
+  });
+
+  it('reads 8479-8, systolic by palpation, as a systolic half named by its method', () => {
+    const view = toVitalsView([obs('8479-8', { valueQuantity: mmHg(90) })]);
+    const reading = series(view, 'bp').readings[0]!;
+    expect(reading.values.map((value) => value.value)).to.deep.equal([90, null]);
+    expect(reading.codeText).to.equal('By palpation');
+  });
+});
+
 describe('toVitalsView: the other vitals', () => {
   it('finds each vital by its LOINC code or a common variant', () => {
     const resources = [

@@ -8,6 +8,7 @@ import {
   VITAL_CODE_INDEX,
   VITAL_DEFINITIONS,
   VITAL_KINDS,
+  SNOMED_BLOOD_PRESSURE,
   type BloodPressureMeasure,
   type VitalCode,
   type VitalKind,
@@ -121,7 +122,9 @@ export interface VitalsViewOptions {
   readonly kinds?: readonly VitalKind[];
 }
 
-const LOINC = 'http://loinc.org';
+// LOINC's FHIR system URI, and its HL7 OID as some v2-derived feeds send it (as labs.ts reads it).
+const LOINC_SYSTEMS: readonly string[] = ['http://loinc.org', 'urn:oid:2.16.840.1.113883.6.1'];
+const SNOMED = 'http://snomed.info/sct';
 const UCUM = 'http://unitsofmeasure.org';
 
 interface UnitDisplay {
@@ -187,16 +190,21 @@ export function vitalCodeOf(observation: unknown): VitalCode | undefined {
 function codeOf(concept: unknown, category: unknown): VitalCode | undefined {
   if (!isObject(concept)) return undefined;
   let found: VitalCode | undefined;
+  let snomedPanel = false;
   for (const coding of objects(concept.coding)) {
+    if (coding.system === SNOMED && text(coding.code) === SNOMED_BLOOD_PRESSURE.code) {
+      snomedPanel = true; // only when no LOINC code says more
+      continue;
+    }
     // LOINC codes are kept when the system is missing too: some feeds leave it out.
-    if (coding.system !== undefined && coding.system !== LOINC) continue;
+    if (coding.system !== undefined && !LOINC_SYSTEMS.includes(coding.system as string)) continue;
     const code = typeof coding.code === 'string' ? VITAL_CODE_INDEX.get(coding.code.trim()) : undefined;
     if (!code) continue;
     if (code.alsoLaboratory && !isVitalSignsOrUncategorised(category)) continue;
     if (code.is.role === 'bp-panel') return code;
     found ??= code;
   }
-  return found;
+  return found ?? (snomedPanel ? SNOMED_BLOOD_PRESSURE : undefined);
 }
 
 function isVitalSignsOrUncategorised(category: unknown): boolean {
