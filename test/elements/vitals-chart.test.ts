@@ -373,6 +373,28 @@ describe('<ehr-vitals-chart>: table view', () => {
     expect(text(rows[2]!.cells[2])).to.equal('— (Unknown)');
   });
 
+  it('has a reference range column, the accessible equivalent of the shaded band', async () => {
+    const range = (low: number, high: number) => [{ low: { value: low, unit: 'mmHg' }, high: { value: high, unit: 'mmHg' } }];
+    const el = await chartOf(
+      [
+        obs('85354-9', '2026-03-03T09:00:00Z', {
+          component: [
+            { code: code('8480-6'), valueQuantity: mmHg(128), referenceRange: range(90, 120) },
+            { code: code('8462-4'), valueQuantity: mmHg(82), referenceRange: range(60, 80) },
+          ],
+        }),
+        hr('2026-03-03T09:00:00Z', 64, { referenceRange: [{ text: '60–100 at rest' }] }),
+      ],
+      'view=table',
+    );
+    const [bpTable, hrTable] = all<HTMLTableElement>(el, 'table');
+    const headers = (table: HTMLTableElement) => [...table.tHead!.rows[0]!.cells].map((cell) => text(cell));
+    expect(headers(bpTable!)).to.deep.equal(['Date', 'Systolic', 'Diastolic', 'Reference range', 'Source']);
+    expect(text(bpTable!.tBodies[0]!.rows[0]!.cells[3])).to.equal('90–120 / 60–80');
+    expect(headers(hrTable!)).to.include('Reference range');
+    expect(text(hrTable!.tBodies[0]!.rows[0]!.cells[2])).to.equal('60–100 at rest');
+  });
+
   it('switches views with the keyboard, with aria-pressed and an event', async () => {
     const el = await chartOf(record());
     const table = button(el, 'Table');

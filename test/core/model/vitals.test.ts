@@ -3,6 +3,7 @@ import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirt
 import {
   basicUnitConverter,
   decimateVitalPoints,
+  formatVitalRange,
   formatVitalDate,
   formatVitalReading,
   loadUnitConverter,
@@ -201,6 +202,30 @@ describe('toVitalsView: blood pressure pairing by posture, panel and encounter',
       separate('8462-4', 81, { encounter: { reference: 'https://ehr.example/fhir/Encounter/e7' } }),
     ]);
     expect(shown(view)).to.deep.equal([['', 124, 81]]);
+  });
+});
+
+describe('toVitalsView: code systems', () => {
+  const OID = 'urn:oid:2.16.840.1.113883.6.1';
+  it('reads LOINC codes sent with the LOINC OID as system', () => {
+    const view = toVitalsView([
+      obs('x', { code: { coding: [{ system: OID, code: '8867-4' }] }, valueQuantity: { value: 72, unit: '/min', system: UCUM, code: '/min' } }),
+      obs('x', { code: { coding: [{ system: OID, code: '85354-9' }] }, component: [systolic(121), { code: { coding: [{ system: OID, code: '8462-4' }] }, valueQuantity: mmHg(79) }] }),
+    ]);
+    expect(values(view, 'hr')).to.deep.equal([72]);
+    expect(bpPairs(view)).to.deep.equal([[Date.parse('2024-03-01T09:30:00Z'), 121, 79]]);
+  });
+
+  it('reads a blood pressure panel coded only with SNOMED CT 75367002 whose components are LOINC', () => {
+    const view = toVitalsView([obs('x', { code: { coding: [{ system: 'http://snomed.info/sct', code: '75367002' }] }, component: [systolic(133), diastolic(85)] })]);
+    expect(bpPairs(view)).to.deep.equal([[Date.parse('2024-03-01T09:30:00Z'), 133, 85]]);
+  });
+
+  it('reads 8479-8, systolic by palpation, as a systolic half named by its method', () => {
+    const view = toVitalsView([obs('8479-8', { valueQuantity: mmHg(90) })]);
+    const reading = series(view, 'bp').readings[0]!;
+    expect(reading.values.map((value) => value.value)).to.deep.equal([90, null]);
+    expect(reading.codeText).to.equal('By palpation');
   });
 });
 
@@ -409,6 +434,26 @@ describe('toVitalsView: ranges and flags', () => {
     expect(readings.map((reading) => readingFlag(reading)?.source)).to.deep.equal(['range', 'range', 'range', undefined]);
   });
 
+  it('keeps the range text, and picks the normal range over one for another population', () => {
+    const view = toVitalsView([
+      obs('8867-4', {
+        effectiveDateTime: '2024-01-01',
+        valueQuantity: { value: 95, unit: '/min', system: UCUM, code: '/min' },
+        referenceRange: [
+          { low: { value: 100, unit: '/min' }, high: { value: 160, unit: '/min' }, appliesTo: [{ text: 'Newborn' }] },
+          { low: { value: 60, unit: '/min' }, high: { value: 100, unit: '/min' }, text: '60-100 beats/min at rest' },
+        ],
+      }),
+      obs('8867-4', { effectiveDateTime: '2024-01-02', valueQuantity: { value: 80, unit: '/min', system: UCUM, code: '/min' }, referenceRange: [{ text: 'Resting: under 100' }] }),
+    ]);
+    const [first, second] = series(view, 'hr').readings;
+    expect(first!.values[0]!.range).to.deep.equal({ low: 60, high: 100, text: '60-100 beats/min at rest' });
+    expect(readingFlag(first!)).to.equal(undefined); // 95 is inside the range that applies, not below the newborn one
+    expect(second!.values[0]!.range).to.deep.equal({ text: 'Resting: under 100' });
+    expect(formatVitalRange(second!.values[0], series(view, 'hr'))).to.equal('Resting: under 100');
+    expect(formatVitalRange({ value: 1, range: { low: 95 } }, { decimals: 0 })).to.equal('≥ 95');
+  });
+
   it('converts the range to the display unit with the value', () => {
     const view = toVitalsView(
       [obs('8310-5', { valueQuantity: { value: 37, unit: 'Cel', system: UCUM, code: 'Cel' }, referenceRange: [{ low: { value: 36.1, unit: 'Cel', system: UCUM, code: 'Cel' }, high: { value: 38, unit: 'Cel', system: UCUM, code: 'Cel' } }] })],
@@ -417,6 +462,25 @@ describe('toVitalsView: ranges and flags', () => {
     const range = series(view, 'temp').readings[0]!.values[0]!.range!;
     expect(range.low).to.be.closeTo(96.98, 1e-9);
     expect(range.high).to.be.closeTo(100.4, 1e-9);
+  });
+
+  it('flags only the half of a BP panel that is outside its own range, or the reading once', () => {
+    const range = (low: number, high: number) => [{ low: { value: low, unit: 'mmHg' }, high: { value: high, unit: 'mmHg' } }];
+    const view = toVitalsView([
+      obs('85354-9', {
+        effectiveDateTime: '2024-01-01',
+        interpretation: [H],
+        component: [
+          { ...systolic(150), referenceRange: range(90, 139) },
+          { ...diastolic(78), referenceRange: range(60, 89) },
+        ],
+      }),
+      obs('85354-9', { effectiveDateTime: '2024-01-02', interpretation: [H], component: [systolic(150), diastolic(78)] }),
+    ]);
+    const [ranged, plain] = series(view, 'bp').readings;
+    expect(ranged!.values.map((value) => value.flag?.code)).to.deep.equal(['H', undefined]);
+    expect(plain!.values.filter((value) => value.flag)).to.have.length(1);
+    expect(readingFlag(plain!)?.label).to.equal('High');
   });
 
   it('flags a blood pressure half from its component interpretation', () => {

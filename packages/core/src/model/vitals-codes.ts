@@ -79,6 +79,8 @@ export const VITAL_CODES: readonly VitalCode[] = [
   { code: '8460-8', display: 'Systolic blood pressure--standing', is: part('systolic', 'Standing') },
   { code: '8461-6', display: 'Systolic blood pressure--supine', is: part('systolic', 'Supine') },
   { code: '76534-7', display: 'Systolic blood pressure by Noninvasive', is: part('systolic', 'Noninvasive') },
+  // Palpation gives the systolic alone.
+  { code: '8479-8', display: 'Systolic blood pressure by palpation', is: part('systolic', 'By palpation') },
   { code: '8462-4', display: 'Diastolic blood pressure', is: part('diastolic') },
   { code: '8453-3', display: 'Diastolic blood pressure--sitting', is: part('diastolic', 'Sitting') },
   { code: '8454-1', display: 'Diastolic blood pressure--standing', is: part('diastolic', 'Standing') },
@@ -124,6 +126,13 @@ export const VITAL_CODES: readonly VitalCode[] = [
   { code: '9843-4', display: 'Head Occipital-frontal circumference', is: value('head') },
   { code: '8287-5', display: 'Head Occipital-frontal circumference by Tape measure', is: value('head') },
 ];
+
+/**
+ * SNOMED CT 75367002 |Blood pressure (observable entity)|: some feeds code the panel with it
+ * alone (its components in LOINC); it is read as a blood pressure panel. Not in the table
+ * above, which is LOINC only (a `code=` search sends LOINC codes).
+ */
+export const SNOMED_BLOOD_PRESSURE: VitalCode = { code: '75367002', display: 'Blood pressure', is: panel };
 
 /** The table above, by code. */
 export const VITAL_CODE_INDEX: ReadonlyMap<string, VitalCode> = new Map(VITAL_CODES.map((entry) => [entry.code, entry]));

@@ -8,6 +8,7 @@ import {
   VITAL_CODE_INDEX,
   VITAL_DEFINITIONS,
   VITAL_KINDS,
+  SNOMED_BLOOD_PRESSURE,
   type BloodPressureMeasure,
   type VitalCode,
   type VitalKind,
@@ -40,8 +41,8 @@ export interface VitalValue {
   /** Why there is no value: the dataAbsentReason's text ("Unknown"), "Not recorded", or a unit problem. */
   readonly absent?: string;
   readonly flag?: VitalFlag;
-  /** The reference range, in the display unit. */
-  readonly range?: { readonly low?: number; readonly high?: number };
+  /** The reference range, in the display unit; `text` as the record words it (ReferenceRange.text). */
+  readonly range?: { readonly low?: number; readonly high?: number; readonly text?: string };
 }
 
 /** One reading: a single Observation, or a systolic and a diastolic Observation paired. */
@@ -121,7 +122,9 @@ export interface VitalsViewOptions {
   readonly kinds?: readonly VitalKind[];
 }
 
-const LOINC = 'http://loinc.org';
+// LOINC's FHIR system URI, and its HL7 OID as some v2-derived feeds send it (as labs.ts reads it).
+const LOINC_SYSTEMS: readonly string[] = ['http://loinc.org', 'urn:oid:2.16.840.1.113883.6.1'];
+const SNOMED = 'http://snomed.info/sct';
 const UCUM = 'http://unitsofmeasure.org';
 
 interface UnitDisplay {
@@ -187,16 +190,21 @@ export function vitalCodeOf(observation: unknown): VitalCode | undefined {
 function codeOf(concept: unknown, category: unknown): VitalCode | undefined {
   if (!isObject(concept)) return undefined;
   let found: VitalCode | undefined;
+  let snomedPanel = false;
   for (const coding of objects(concept.coding)) {
+    if (coding.system === SNOMED && text(coding.code) === SNOMED_BLOOD_PRESSURE.code) {
+      snomedPanel = true; // only when no LOINC code says more
+      continue;
+    }
     // LOINC codes are kept when the system is missing too: some feeds leave it out.
-    if (coding.system !== undefined && coding.system !== LOINC) continue;
+    if (coding.system !== undefined && !LOINC_SYSTEMS.includes(coding.system as string)) continue;
     const code = typeof coding.code === 'string' ? VITAL_CODE_INDEX.get(coding.code.trim()) : undefined;
     if (!code) continue;
     if (code.alsoLaboratory && !isVitalSignsOrUncategorised(category)) continue;
     if (code.is.role === 'bp-panel') return code;
     found ??= code;
   }
-  return found;
+  return found ?? (snomedPanel ? SNOMED_BLOOD_PRESSURE : undefined);
 }
 
 function isVitalSignsOrUncategorised(category: unknown): boolean {
@@ -298,17 +306,25 @@ export function toVitalsView(resources: unknown, options: VitalsViewOptions = {}
             ? measure(entry.component, observation, target, context)
             : { value: null, absent: absentReason(observation.dataAbsentReason) ?? 'Not recorded' };
         const variant = systolics[0]?.variant ?? diastolics[0]?.variant;
-        add('bp', { ...base, ...(variant ? { codeText: variant } : {}), values: [half(systolics[0]), half(diastolics[0])] });
+        const values = withPanelInterpretation(observation, [
+          { component: systolics[0]?.component, value: half(systolics[0]) },
+          { component: diastolics[0]?.component, value: half(diastolics[0]) },
+        ]);
+        add('bp', { ...base, ...(variant ? { codeText: variant } : {}), values });
       } else {
         // More than one systolic or diastolic in one panel (sitting and standing, say): none is
         // dropped; they are paired by variant like separate Observations.
+        const values = withPanelInterpretation(
+          observation,
+          components.map((entry) => ({ component: entry.component, value: measure(entry.component, observation, target, context) })),
+        );
         const halves = components.map((entry, position) => ({
           measure: entry.measure,
           variant: entry.variant,
           key: `${id}#${position}`,
           resourceId: id,
           base,
-          value: measure(entry.component, observation, target, context),
+          value: values[position]!,
         }));
         for (const reading of pairGroup(halves)) add('bp', reading);
       }
@@ -405,6 +421,18 @@ export function formatVitalReading(reading: VitalReading, series: Pick<VitalSeri
 export function formatVitalDate(reading: Pick<VitalReading, 'date'>, options: { locale?: string; time?: boolean } = {}): string {
   if (!reading.date) return 'No date';
   return formatFhirDate(reading.date, { locale: options.locale, time: options.time ?? true }) ?? reading.date;
+}
+
+/** A value's reference range for people: its text as recorded, else "60–100", "≥ 95", "≤ 140"; "—" when it has none. */
+export function formatVitalRange(value: VitalValue | undefined, series: Pick<VitalSeries, 'decimals'>, locale?: string): string {
+  const range = value?.range;
+  if (!range) return '—';
+  if (range.text) return range.text;
+  const number = (bound: number) => formatVitalNumber(bound, series.decimals, locale);
+  if (range.low !== undefined && range.high !== undefined) return `${number(range.low)}–${number(range.high)}`;
+  if (range.low !== undefined) return `≥ ${number(range.low)}`;
+  if (range.high !== undefined) return `≤ ${number(range.high)}`;
+  return '—';
 }
 
 /** The flag to show for a reading: the most severe of its values' flags. */
@@ -679,7 +707,7 @@ function measure(holder: JsonObject, observation: JsonObject, target: Target, co
     return { value: null, absent, original: { value: recorded, unit: recordedUnit || from } };
   }
   const range = rangeOf(holder, from, unit, dimension, context);
-  const flag = flagOf(holder, observation, converted, range);
+  const flag = flagOf(holder, converted, range);
   return {
     value: converted,
     ...(comparator ? { comparator } : {}),
@@ -715,30 +743,71 @@ function unitOf(quantity: JsonObject, dimension: UnitDimension): string | undefi
   return code === undefined ? single[dimension] : undefined;
 }
 
+const RANGE_MEANING = 'http://terminology.hl7.org/CodeSystem/referencerange-meaning';
+
+/**
+ * The reference range of a value (FHIR R4 Observation.referenceRange, 0..*; rule obs-3: low,
+ * high or text): a range with no `appliesTo` whose `type` is absent or `normal` first (a
+ * range for another population or a treatment target is not this patient's normal), else
+ * the first with anything to show. Bounds in the display unit; text kept as written.
+ */
 function rangeOf(holder: JsonObject, from: string, unit: string, dimension: UnitDimension, context: BuildContext): VitalValue['range'] {
-  for (const range of objects(holder.referenceRange)) {
-    const bound = (quantity: unknown): number | undefined => {
-      if (!isObject(quantity) || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value)) return undefined;
-      const dimensionless = text(quantity.code) === undefined && text(quantity.unit) === undefined;
-      const boundUnit = dimensionless ? from : (unitOf(quantity, dimension) ?? from);
-      return convert(quantity.value, boundUnit, unit, context);
-    };
+  const ranges = objects(holder.referenceRange);
+  const isNormal = (range: JsonObject) =>
+    objects(range.appliesTo).length === 0 &&
+    (!isObject(range.type) || objects(range.type.coding).some((coding) => text(coding.code) === 'normal' && (coding.system === undefined || coding.system === RANGE_MEANING)));
+  const bound = (quantity: unknown): number | undefined => {
+    if (!isObject(quantity) || typeof quantity.value !== 'number' || !Number.isFinite(quantity.value)) return undefined;
+    const dimensionless = text(quantity.code) === undefined && text(quantity.unit) === undefined;
+    const boundUnit = dimensionless ? from : (unitOf(quantity, dimension) ?? from);
+    return convert(quantity.value, boundUnit, unit, context);
+  };
+  for (const range of [...ranges.filter(isNormal), ...ranges.filter((range) => !isNormal(range))]) {
     const low = bound(range.low);
     const high = bound(range.high);
-    if (low !== undefined || high !== undefined) return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}) };
+    const written = text(range.text);
+    if (low !== undefined || high !== undefined || written !== undefined) {
+      return { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}), ...(written !== undefined ? { text: written } : {}) };
+    }
   }
   return undefined;
 }
 
-function flagOf(holder: JsonObject, observation: JsonObject, value: number, range: VitalValue['range']): VitalFlag | undefined {
-  // A component's own interpretation; else (blood pressure) the panel's, which applies to the whole reading.
-  const own = interpretationFlag(holder.interpretation);
-  const interpreted = own !== undefined || holder === observation ? own : interpretationFlag(observation.interpretation);
+function flagOf(holder: JsonObject, value: number, range: VitalValue['range']): VitalFlag | undefined {
+  // The holder's own interpretation (a BP panel's is applied per reading: see withPanelInterpretation).
+  const interpreted = interpretationFlag(holder.interpretation);
   if (interpreted !== undefined) return interpreted ?? undefined;
   if (!range) return undefined;
   if (range.high !== undefined && value > range.high) return { ...FLAGS.H!, source: 'range' };
   if (range.low !== undefined && value < range.low) return { ...FLAGS.L!, source: 'range' };
   return undefined;
+}
+
+/**
+ * A BP panel's own interpretation, applied to its halves (components with their own
+ * interpretation keep it). The panel's flag is about the reading, not each half: when
+ * a half lies outside its own reference range, that half carries the flag (from the range)
+ * and the other does not; when no half says which, the reading is flagged once, on its first
+ * half with a value. An explicit N (normal) clears the range flags of the other halves.
+ */
+function withPanelInterpretation(panel: JsonObject, halves: readonly { component?: JsonObject; value: VitalValue }[]): VitalValue[] {
+  const values = halves.map((half) => half.value);
+  const flag = interpretationFlag(panel.interpretation);
+  if (flag === undefined) return values;
+  const open = halves
+    .map((half, index) => ({ ...half, index }))
+    .filter((half) => half.value.value !== null && (!half.component || interpretationFlag(half.component.interpretation) === undefined));
+  if (flag === null) {
+    for (const { index } of open) {
+      const { flag: _dropped, ...rest } = values[index]!;
+      values[index] = rest;
+    }
+    return values;
+  }
+  if (values.some((value) => value.flag)) return values;
+  const first = open[0];
+  if (first) values[first.index] = { ...values[first.index]!, flag };
+  return values;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   basicUnitConverter,
   formatVitalDate,
   formatVitalNumber,
+  formatVitalRange,
   formatVitalReading,
   formatVitalValue,
   isAboutAnotherPatient,
@@ -574,7 +575,9 @@ export class VitalsChartElement extends LitElement {
         const from = inRange.length - 1 - page * VITALS_TABLE_PAGE_SIZE;
         for (let i = from; i >= 0 && rows.length < VITALS_TABLE_PAGE_SIZE; i--) rows.push(inRange[i]!);
         const details = series.readings.some((reading) => reading.codeText || reading.status);
-        const columns = 2 + series.measures.length + (details ? 1 : 0);
+        // The chart shades the reference range: the table, its accessible equivalent, lists it.
+        const ranges = series.readings.some((reading) => reading.values.some((value) => value.range));
+        const columns = 2 + series.measures.length + (details ? 1 : 0) + (ranges ? 1 : 0);
         return html`<div class="table-wrap">
           <table part="table">
             <caption>
@@ -587,6 +590,7 @@ export class VitalsChartElement extends LitElement {
               <tr>
                 <th scope="col">Date</th>
                 ${series.measures.map((measure) => html`<th scope="col">${series.measures.length > 1 ? measure.label : 'Value'}</th>`)}
+                ${ranges ? html`<th scope="col">Reference range</th>` : nothing}
                 ${details ? html`<th scope="col">Details</th>` : nothing}
                 <th scope="col">Source</th>
               </tr>
@@ -600,6 +604,7 @@ export class VitalsChartElement extends LitElement {
                     (reading) => html`<tr>
                       <th scope="row">${formatVitalDate(reading, { locale, time: true })}</th>
                       ${reading.values.map((value) => this.renderValueCell(value, series))}
+                      ${ranges ? html`<td class="range">${reading.values.map((value) => formatVitalRange(value, series, locale)).join(' / ')}</td>` : nothing}
                       ${details ? html`<td>${[reading.codeText, reading.status].filter(Boolean).join(' · ')}</td>` : nothing}
                       <td>${reading.performer ?? this.source?.server?.label ?? '—'}</td>
                     </tr>`,

@@ -135,7 +135,8 @@ function referenceBands(current: () => PlotSpec): Plugin<'line'> {
         let i = 0;
         while (i < readings.length) {
           const range = readings[i]!.values[measure]?.range;
-          if (!range) {
+          // A range given only as text has nothing to shade (the table shows it).
+          if (!range || (range.low === undefined && range.high === undefined)) {
             i++;
             continue;
           }
