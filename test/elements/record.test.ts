@@ -129,6 +129,34 @@ describe('<ehr-record>', () => {
     expect(section(element, 'vitals')).to.exist;
   });
 
+  it('says which sections it knows when sections= names none of them, and warns once in the console', async () => {
+    const source = new BundleSource({ resources: record.resources, patientId: record.patient.id });
+    const warnings: unknown[][] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      const element = await fixture<RecordElement>(html`<ehr-record .source=${source} sections="lab vital"></ehr-record>`);
+      const notice = element.shadowRoot!.querySelector('[part~="notice"]');
+      expect((notice?.textContent ?? '').replace(/\s+/g, ' ').trim()).to.equal(
+        'No sections to show: sections="lab vital" names none of the known sections (banner, allergies, conditions, medications, immunizations, vitals, labs, timeline).',
+      );
+      expect(element.shadowRoot!.querySelector('[part~="section"]')).to.equal(null);
+      element.headingLevel = 3;
+      await element.updateComplete;
+      const ours = warnings.filter((args) => String(args[0]).startsWith('<ehr-record>'));
+      expect(ours).to.have.length(1);
+      expect(String(ours[0]![0])).to.contain('lab, vital');
+      // A known section shows; an unknown name beside it is still warned of.
+      element.sections = 'labs labz';
+      await element.updateComplete;
+      expect(element.shadowRoot!.querySelector('[part~="notice"]')).to.equal(null);
+      expect(element.shadowRoot!.querySelector('ehr-lab-results')).to.exist;
+      expect(warnings.filter((args) => String(args[0]).startsWith('<ehr-record>')).map((args) => String(args[0]))[1]).to.contain(': labz.');
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('moves focus to the allergy list when the banner alert is activated', async () => {
     const source = new BundleSource({ resources: record.resources, patientId: record.patient.id });
     const element = await fixture<RecordElement>(html`<ehr-record .source=${source} sections="banner allergies"></ehr-record>`);
