@@ -149,6 +149,8 @@ function plural(count: number, one: string, many: string): string {
  * @csspart sparkline - A trend's SVG.
  * @csspart history - The history of an analyte, under its row.
  * @csspart conclusion - A report's conclusion.
+ * @csspart attachments - A report's documents (presentedForm).
+ * @csspart attachment - Each document: its title (a link when it can be opened), type and size.
  * @csspart notice - Notes: an incomplete load, results a report lists that could not be loaded.
  * @csspart warning - A partial failure: what could not be loaded, with Retry.
  * @csspart more-button - "Show older panels".

@@ -16,6 +16,12 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
+  .notice {
+    margin: 0;
+    padding: 0.75rem 1rem;
+    border: 1px solid var(--_ehr-color-border, currentColor);
+    border-radius: 0.25rem;
+  }
   .layout {
     display: grid;
     gap: var(--_gap);

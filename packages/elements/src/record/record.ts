@@ -25,11 +25,18 @@ export type RecordSection = (typeof RECORD_SECTIONS)[number];
 const SUMMARY_SECTIONS: readonly RecordSection[] = ['allergies', 'conditions', 'medications', 'immunizations'];
 const MAIN_SECTIONS: readonly RecordSection[] = ['vitals', 'labs', 'timeline'];
 
-/** Parses `sections="banner allergies vitals"` (spaces or commas); unknown names are ignored. */
+/** Parses `sections="banner allergies vitals"` (spaces or commas); unknown names are ignored (the element warns of them). */
 export function parseRecordSections(value: string | null | undefined): RecordSection[] {
   if (value == null || value.trim() === '') return [...RECORD_SECTIONS];
   const asked = new Set(value.split(/[\s,]+/).map((name) => name.trim().toLowerCase()));
   return RECORD_SECTIONS.filter((section) => asked.has(section));
+}
+
+/** The names in `sections="..."` that are not sections (`labz`), as written and lower-cased. */
+function unknownSectionNames(value: string | null | undefined): string[] {
+  if (value == null) return [];
+  const known: readonly string[] = RECORD_SECTIONS;
+  return [...new Set(value.split(/[\s,]+/).map((name) => name.trim().toLowerCase()))].filter((name) => name !== '' && !known.includes(name));
 }
 
 /**
@@ -45,6 +52,7 @@ export function parseRecordSections(value: string | null | undefined): RecordSec
  * @summary A patient's comprehensive record, composed.
  *
  * @csspart layout - The grid of sections.
+ * @csspart notice - The message shown when `sections` names no known section.
  * @csspart section - Each section's frame (also `section-<name>`, e.g. `section-allergies`).
  *
  * @cssprop --ehr-record-gap - Space between sections. Default: 1rem.
@@ -87,9 +95,17 @@ export class RecordElement extends LitElement {
   @state()
   private providedStatus: ContextStatus = 'idle';
 
+  /** The `sections` value last warned about, so a page is told once, not on every render. */
+  private warnedSections?: string;
+
   protected override willUpdate(): void {
     this.provided = this.source;
     this.providedStatus = this.source ? 'ready' : (this.outerStatus ?? 'idle');
+    const unknown = unknownSectionNames(this.sections);
+    if (unknown.length > 0 && this.warnedSections !== this.sections) {
+      this.warnedSections = this.sections;
+      console.warn(`<ehr-record>: unknown section name${unknown.length === 1 ? '' : 's'} in sections="${this.sections}": ${unknown.join(', ')}. Known sections: ${RECORD_SECTIONS.join(', ')}.`);
+    }
   }
 
   private handleAllergiesRequested(event: Event): void {
@@ -137,6 +153,12 @@ export class RecordElement extends LitElement {
 
   protected override render() {
     const shown = new Set(parseRecordSections(this.sections));
+    if (shown.size === 0) {
+      // Only unknown names: say so, rather than an empty record a page author cannot explain.
+      return html`<p part="notice" class="notice">
+        No sections to show: sections="${this.sections}" names none of the known sections (${RECORD_SECTIONS.join(', ')}).
+      </p>`;
+    }
     const summary = SUMMARY_SECTIONS.filter((section) => shown.has(section));
     const main = MAIN_SECTIONS.filter((section) => shown.has(section));
     return html`<div class="layout" part="layout">
