@@ -2,7 +2,7 @@
 // (it loads fhirclient); only its types are re-exported here, so importing this module
 // never pulls fhirclient into a page.
 export * from './source/fhir-source.js';
-export { FHIR_JSON, fetchFhirJson, isSameOrigin } from './source/http.js';
+export { FHIR_JSON, fetchFhirJson, isOnServer, isSameOrigin } from './source/http.js';
 export type { FetchLike } from './source/http.js';
 export { DEFAULT_PAGE_LIMIT, buildSearchUrl, resolveLink, searchAllPages, searchParamEntries } from './source/paging.js';
 export type { FetchJson } from './source/paging.js';

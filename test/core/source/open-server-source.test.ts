@@ -100,6 +100,24 @@ describe('OpenServerSource paging', () => {
     expect(result.incompleteReason).to.equal(undefined);
   });
 
+  it('with a fake server whose next link leaves the base path on the same origin (another tenant), stops there and never sends it the token', async () => {
+    const { server, source: s } = source((url) => {
+      if (url.pathname.startsWith('/tenant-b/')) return json(searchset([observation('other-tenant')]));
+      return json(searchset([observation('a')], { next: 'https://fhir.example.test/tenant-b/Observation?page=2' }));
+    });
+    const { result } = await capturingWarnings(() => s.search('Observation'));
+    expect(result.resources.map((r) => r.id)).to.deep.equal(['a']);
+    expect(result.incompleteReason).to.equal('foreign-next-link');
+    expect(server.requests.map((request) => new URL(request.url).pathname)).to.deep.equal(['/r4/Observation']);
+  });
+
+  it('refuses to send a token over plain http, except to this machine', () => {
+    expect(() => new OpenServerSource({ baseUrl: 'http://fhir.example.test/r4', token: 'secret-token' })).to.throw(/https/);
+    expect(new OpenServerSource({ baseUrl: 'http://127.0.0.1:8080/fhir', token: 'secret-token' }).authenticated).to.equal(true);
+    expect(new OpenServerSource({ baseUrl: 'http://localhost:8080/fhir', token: 'secret-token' }).authenticated).to.equal(true);
+    expect(new OpenServerSource({ baseUrl: 'http://fhir.example.test/r4' }).authenticated).to.equal(false);
+  });
+
   it('with a fake server whose next link points to another origin, stops there and never sends it the token', async () => {
     const { server, source: s } = source((url) => {
       if (url.origin === FOREIGN) return json(searchset([observation('stolen')]));

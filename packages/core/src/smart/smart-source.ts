@@ -3,7 +3,7 @@ import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { FhirClient as Client } from './launch.js';
 import { FhirError } from '../source/fhir-source.js';
 import type { FhirServerIdentity, LaunchContext } from '../source/fhir-source.js';
-import { FHIR_JSON, abortedError, errorForStatus, isSameOrigin, throwIfAborted } from '../source/http.js';
+import { FHIR_JSON, abortedError, errorForStatus, isOnServer, throwIfAborted } from '../source/http.js';
 import { HttpFhirSource } from '../source/http-source.js';
 
 export interface SmartSourceOptions {
@@ -55,10 +55,9 @@ export class SmartSource extends HttpFhirSource {
     this.userKey = fhirUser;
   }
 
-
   /** The one place requests are made: same origin as the server, or not at all, since fhirclient always adds the token. */
   protected async request(url: string, signal: AbortSignal | undefined): Promise<unknown> {
-    if (!isSameOrigin(url, this.server.baseUrl)) {
+    if (!isOnServer(url, this.server.baseUrl)) {
       throw new FhirError('invalid-response', 'The address is not on the FHIR server this record comes from; it was not requested.', { url });
     }
     throwIfAborted(signal, url);

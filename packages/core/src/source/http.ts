@@ -23,6 +23,29 @@ export function isSameOrigin(url: string, baseUrl: string): boolean {
   }
 }
 
+/**
+ * True when `url` is on the FHIR server `baseUrl` names: the same origin, and a path at or
+ * under the base's path. Where the token may go: on a shared origin (`/tenant-a/fhir` and
+ * `/tenant-b/fhir` behind one host) a `next` link into another tenant is not the server
+ * the user authorised.
+ */
+export function isOnServer(url: string, baseUrl: string): boolean {
+  try {
+    const target = new URL(url);
+    const base = new URL(baseUrl);
+    if (target.origin !== base.origin) return false;
+    const basePath = base.pathname.replace(/\/+$/, '');
+    return basePath === '' || target.pathname === basePath || target.pathname.startsWith(`${basePath}/`);
+  } catch {
+    return false;
+  }
+}
+
+/** True for loopback hosts, where plain http is as private as the machine. */
+export function isLoopback(url: URL): boolean {
+  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+}
+
 /** Removes trailing slashes, and checks the base is an absolute http(s) URL. */
 export function normalizeBaseUrl(baseUrl: string): string {
   let parsed: URL;

@@ -1,6 +1,6 @@
 import { FhirError } from './fhir-source.js';
 import type { FhirServerIdentity } from './fhir-source.js';
-import { fetchFhirJson, isSameOrigin, normalizeBaseUrl } from './http.js';
+import { fetchFhirJson, isLoopback, isOnServer, normalizeBaseUrl } from './http.js';
 import type { FetchLike } from './http.js';
 import { HttpFhirSource } from './http-source.js';
 
@@ -40,6 +40,11 @@ export class OpenServerSource extends HttpFhirSource {
   constructor(options: OpenServerSourceOptions) {
     super();
     const baseUrl = normalizeBaseUrl(options.baseUrl);
+    // A bearer token travels only over TLS (SMART App Launch: "all exchanges ... over TLS";
+    // RFC 6750 §5.3), except to this machine itself, where a developer's server runs.
+    if (options.token && new URL(baseUrl).protocol === 'http:' && !isLoopback(new URL(baseUrl))) {
+      throw new TypeError(`A token is sent only over https; "${baseUrl}" is plain http.`);
+    }
     this.server = { baseUrl, label: options.label ?? new URL(baseUrl).host };
     this.patientId = options.patientId;
     this.userKey = options.userKey;
@@ -51,10 +56,9 @@ export class OpenServerSource extends HttpFhirSource {
     this.fetchImpl = custom ? (input, init) => custom(input, init) : (input, init) => fetch(input, init);
   }
 
-
   /** The one place requests are made: same origin as the base, or not at all. */
   protected request(url: string, signal: AbortSignal | undefined): Promise<unknown> {
-    if (!isSameOrigin(url, this.server.baseUrl)) {
+    if (!isOnServer(url, this.server.baseUrl)) {
       return Promise.reject(
         new FhirError('invalid-response', 'The address is not on the FHIR server this record comes from; it was not requested.', { url }),
       );

@@ -1,7 +1,7 @@
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { FhirError, isBundle } from './fhir-source.js';
 import type { SearchOptions, SearchParams, SearchResult } from './fhir-source.js';
-import { abortedError, assertResourcePath, isSameOrigin, throwIfAborted } from './http.js';
+import { abortedError, assertResourcePath, isOnServer, throwIfAborted } from './http.js';
 
 /** GET one URL and return its parsed JSON; rejects with a FhirError. */
 export type FetchJson = (url: string, signal?: AbortSignal) => Promise<unknown>;
@@ -99,7 +99,7 @@ export async function searchAllPages<T extends Resource = Resource>(
   let incompleteReason: SearchResult['incompleteReason'];
 
   let url: string | undefined = resolveLink(firstUrl, baseUrl);
-  if (!isSameOrigin(url, baseUrl)) {
+  if (!isOnServer(url, baseUrl)) {
     throw new FhirError('invalid-response', 'The search address is not on the FHIR server; it was not requested.', { url });
   }
 
@@ -151,10 +151,10 @@ export async function searchAllPages<T extends Resource = Resource>(
     }
     if (!next) break;
     const nextUrl = resolveLink(next, baseUrl);
-    if (!isSameOrigin(nextUrl, baseUrl)) {
+    if (!isOnServer(nextUrl, baseUrl)) {
       // The bearer token must only ever go to the server the user authorised.
       console.warn(
-        `ehr-elements: a search page linked to ${new URL(nextUrl).origin}, not ${new URL(baseUrl).origin}; the remaining pages were not requested.`,
+        `ehr-elements: a search page linked to ${new URL(nextUrl).origin}${new URL(nextUrl).pathname}, outside the FHIR server ${baseUrl}; the remaining pages were not requested.`,
       );
       incompleteReason = 'foreign-next-link';
       break;
