@@ -145,6 +145,28 @@ describe('<ehr-context>: server and patient attributes (window.fetch stubbed)', 
     expect(context.hasAttribute('token')).to.equal(false);
   });
 
+  it('drops the token when the server address changes without a new one: the new server never gets the old token', async () => {
+    const context = await fixture<ContextElement>(html`<ehr-context
+      no-cache
+      server="https://fhir.example.org/r4"
+      patient="p1"
+      .token=${'secret-token-123'}
+    ><ehr-patient-banner no-allergies></ehr-patient-banner></ehr-context>`);
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'));
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args[0]);
+    try {
+      context.setAttribute('server', 'https://other.example.net/fhir');
+      await waitUntil(() => requests.some((request) => request.url.startsWith('https://other.example.net/')), 'a request to the new server');
+    } finally {
+      console.warn = warn;
+    }
+    const toOther = requests.filter((request) => request.url.startsWith('https://other.example.net/'));
+    expect(toOther.every((request) => request.headers.get('authorization') === null)).to.equal(true);
+    expect(String(warnings[0])).to.contain('token');
+  });
+
   it('follows a patient attribute set after the server', async () => {
     const context = await fixture(html`<ehr-context no-cache server="https://fhir.example.org/r4"><ehr-patient-banner no-allergies></ehr-patient-banner></ehr-context>`);
     expect(bannerText(context)).to.equal('No patient selected');

@@ -55,7 +55,12 @@ export class ContextElement extends LitElement {
   /** The logical id of the patient in context, with `server`. */
   @property() patient?: string;
 
-  /** Bearer token for `server`, sent only to its origin. A property only, never an attribute. */
+  /**
+   * Bearer token for `server`, sent only to that server. A property only, never an
+   * attribute. It belongs to the server it was given for: when `server` changes without a
+   * new token in the same update, the token is dropped (a changed address must never
+   * receive the old server's token).
+   */
   @property({ attribute: false }) token?: string;
 
   /** Complete a SMART App Launch on this page and provide the resulting source. */
@@ -96,6 +101,11 @@ export class ContextElement extends LitElement {
   private cachedConfig?: string;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    const previousServer = changed.get('server') as string | undefined;
+    if (changed.has('server') && previousServer !== undefined && !changed.has('token') && this.token !== undefined) {
+      console.warn('ehr-elements: <ehr-context> got a new server address; the token given for the previous one was dropped.');
+      this.token = undefined;
+    }
     if (
       changed.has('source') ||
       changed.has('server') ||
