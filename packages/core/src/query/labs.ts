@@ -95,12 +95,20 @@ export async function loadLabs(source: FhirSource, patientId: string, options: C
   }
   if (loaded.length === 0) throw failures[0]!.error;
 
-  // De-duplicated by type and id: an Observation comes both included and matched.
+  // De-duplicated by type and id: an Observation comes both included and matched. The two
+  // copies may be of different versions (a corrected result whose report was not touched,
+  // an include answered from an older cached page): the newer version wins, and when the
+  // versions cannot be told apart, the matched copy (the search asked for it directly).
   const byKey = new Map<string, Resource>();
   const anonymous: Resource[] = [];
   for (const resource of [...matches, ...related]) {
-    if (resource.id) byKey.set(`${resource.resourceType}/${resource.id}`, resource);
-    else anonymous.push(resource);
+    if (!resource.id) {
+      anonymous.push(resource);
+      continue;
+    }
+    const key = `${resource.resourceType}/${resource.id}`;
+    const kept = byKey.get(key);
+    if (!kept || isNewerVersion(resource, kept)) byKey.set(key, resource);
   }
   // Included Observations about another patient are dropped too.
   for (const [key, resource] of byKey) {
@@ -185,4 +193,23 @@ function kindOf(error: unknown): string | undefined {
   // By shape, not instanceof: a page may hold two copies of core's FhirError class.
   const kind = typeof error === 'object' && error !== null ? (error as { kind?: unknown }).kind : undefined;
   return typeof kind === 'string' ? kind : undefined;
+}
+
+/** True when `candidate` is plainly a later version than `kept` (meta.lastUpdated, else a numeric meta.versionId). */
+function isNewerVersion(candidate: Resource, kept: Resource): boolean {
+  const updated = (resource: Resource) => {
+    const value = resource.meta?.lastUpdated;
+    const time = typeof value === 'string' ? Date.parse(value) : NaN;
+    return Number.isFinite(time) ? time : undefined;
+  };
+  const a = updated(candidate);
+  const b = updated(kept);
+  if (a !== undefined && b !== undefined && a !== b) return a > b;
+  const version = (resource: Resource) => {
+    const value = resource.meta?.versionId;
+    return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+  };
+  const va = version(candidate);
+  const vb = version(kept);
+  return va !== undefined && vb !== undefined && va > vb;
 }
