@@ -212,6 +212,24 @@ describe('<ehr-context smart>', () => {
     expect(context.launches).to.equal(1);
   });
 
+  it('logout() ends the launched SMART session (signOut) and stops providing the source', async () => {
+    const source = Object.assign(new FakeSource({ patients: [patient] }), {
+      signedOut: 0,
+      async signOut() {
+        this.signedOut += 1;
+      },
+    });
+    const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart no-cache><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
+    const ready = oneEvent(context, 'ehr-context-ready');
+    launch.resolve(source);
+    await ready;
+    await waitUntil(() => bannerText(context).includes('Amy Shaw'));
+    await context.logout();
+    expect(source.signedOut).to.equal(1);
+    await context.querySelector('ehr-patient-banner')!.updateComplete;
+    expect(bannerText(context)).not.to.contain('Amy Shaw');
+  });
+
   it('says why the launch could not complete, in an alert, and fires ehr-context-error', async () => {
     const context = await fixture<TestSmartContextElement>(html`<test-smart-context smart no-cache><ehr-patient-banner></ehr-patient-banner></test-smart-context>`);
     const failed = oneEvent(context, 'ehr-context-error') as Promise<ContextErrorEvent>;

@@ -58,6 +58,38 @@ describe('SmartSource', () => {
     expect(source.userKey).to.equal('Practitioner/dr-1');
   });
 
+  it('reads fhirUser from a base64url id_token (characters plain base64 has not), and refuses one issued to another client', () => {
+    const base64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    // "?>>" and "~~~" encode to '/' and '+' in base64: '_' and '-' in base64url.
+    const claims = { fhirUser: 'Practitioner/dr-2', name: '?>>~~~', aud: 'my-app' };
+    const token = `${base64url({ alg: 'none' })}.${base64url(claims)}.`;
+    expect(token).to.match(/[-_]/);
+    const source = new SmartSource(client({ id_token: token }, { clientId: 'my-app' }));
+    expect(source.userKey).to.equal('Practitioner/dr-2');
+    const otherClient = new SmartSource(client({ id_token: token }, { clientId: 'another-app' }));
+    expect(otherClient.userKey).to.equal(undefined);
+  });
+
+  it('signOut() revokes the tokens at the revocation endpoint and forgets the session in sessionStorage (fake endpoints)', async () => {
+    const posted: string[] = [];
+    const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      if (url === `${SERVER}/.well-known/smart-configuration`) return new Response(JSON.stringify({ revocation_endpoint: 'https://auth.example.test/revoke' }), { status: 200 });
+      if (url === 'https://auth.example.test/revoke') {
+        posted.push(String(init?.body));
+        return new Response('', { status: 200 });
+      }
+      return new Response('', { status: 404 });
+    }) as typeof fetch;
+    sessionStorage.setItem('SMART_KEY', JSON.stringify('session-under-test'));
+    sessionStorage.setItem('session-under-test', JSON.stringify({ tokenResponse: { access_token: 'at-123' } }));
+    const source = new SmartSource(client({ refresh_token: 'rt-456' }, { clientId: 'my-app' }));
+    await source.signOut({ fetch: fakeFetch });
+    expect(posted).to.deep.equal(['token=rt-456&client_id=my-app', 'token=at-123&client_id=my-app']);
+    expect(sessionStorage.getItem('SMART_KEY')).to.equal(null);
+    expect(sessionStorage.getItem('session-under-test')).to.equal(null);
+  });
+
   it('leaves out what the launch did not say', () => {
     const source = new SmartSource(FHIR.client({ serverUrl: `${SERVER}/`, tokenResponse: { access_token: 'x' } }), { label: 'Example EHR' });
     expect(source.server).to.deep.equal({ baseUrl: SERVER, label: 'Example EHR' });

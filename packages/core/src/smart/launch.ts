@@ -1,6 +1,6 @@
 import FHIR from 'fhirclient';
 import { FhirError } from '../source/fhir-source.js';
-import { SmartSource } from './smart-source.js';
+import { SMART_KEY, SmartSource } from './smart-source.js';
 import type { SmartSourceOptions } from './smart-source.js';
 
 /** fhirclient's Client, as `FHIR.oauth2.ready()` resolves it. */
@@ -9,8 +9,6 @@ export type FhirClient = Awaited<ReturnType<typeof FHIR.oauth2.ready>>;
 /** Scopes asked for when the app does not say (SMART App Launch 2.2, scopes-and-launch-context). */
 export const DEFAULT_SMART_SCOPE = 'launch launch/patient patient/*.rs openid fhirUser offline_access';
 
-/** fhirclient keeps the key of the current session's state under this sessionStorage key (lib/settings.js). */
-const SMART_KEY = 'SMART_KEY';
 
 type AuthorizeParams = Parameters<typeof FHIR.oauth2.authorize>[0];
 

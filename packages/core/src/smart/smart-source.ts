@@ -44,7 +44,7 @@ export class SmartSource extends HttpFhirSource {
     // Read once: fhirclient empties its state when a request gets a 401.
     this.patientId = client.patient.id ?? undefined;
     const token = client.state.tokenResponse ?? {};
-    const fhirUser = client.getFhirUser() ?? undefined;
+    const fhirUser = fhirUserOf(token.id_token, client.state.clientId);
     this.launchContext = {
       ...(parseBoolean(token.need_patient_banner) !== undefined ? { needPatientBanner: parseBoolean(token.need_patient_banner) } : {}),
       ...(typeof token.smart_style_url === 'string' ? { smartStyleUrl: token.smart_style_url } : {}),
@@ -53,6 +53,37 @@ export class SmartSource extends HttpFhirSource {
       ...(typeof token.scope === 'string' ? { scopes: token.scope.split(/\s+/).filter(Boolean) } : {}),
     };
     this.userKey = fhirUser;
+  }
+
+  /**
+   * Ends the SMART session on this device: asks the authorization server to revoke the
+   * refresh and access tokens (RFC 7009, at the `revocation_endpoint` the server's
+   * `.well-known/smart-configuration` names, when it names one), then forgets fhirclient's
+   * session in sessionStorage and in memory, so a reload cannot revive it. Best effort and
+   * never rejects: a server that cannot be reached still leaves nothing usable here.
+   */
+  async signOut(options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<void> {
+    const tokens = this.client.state.tokenResponse ?? {};
+    const candidates = [tokens.refresh_token, tokens.access_token].filter((value): value is string => typeof value === 'string' && value !== '');
+    const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+    const signal = AbortSignal.timeout(options.timeoutMs ?? 5000);
+    try {
+      if (candidates.length > 0) {
+        const discovery = await fetchImpl(`${this.server.baseUrl}/.well-known/smart-configuration`, { headers: { accept: 'application/json' }, credentials: 'omit', signal });
+        const endpoint = discovery.ok ? ((await discovery.json()) as { revocation_endpoint?: unknown }).revocation_endpoint : undefined;
+        const target = typeof endpoint === 'string' ? safeEndpoint(endpoint) : undefined;
+        if (target) {
+          for (const token of candidates) {
+            const body = new URLSearchParams({ token, client_id: String(this.client.state.clientId ?? '') });
+            await fetchImpl(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, credentials: 'omit', signal });
+          }
+        }
+      }
+    } catch {
+      // Unreachable or slow: the session is still forgotten below.
+    }
+    forgetSmartSession();
+    this.client.state.tokenResponse = {};
   }
 
   /** The one place requests are made: same origin as the server, or not at all, since fhirclient always adds the token. */
@@ -85,6 +116,63 @@ export class SmartSource extends HttpFhirSource {
     }
     return body;
   }
+}
+
+/** fhirclient keeps the key of the current session's state under this sessionStorage key (lib/settings.js). */
+export const SMART_KEY = 'SMART_KEY';
+
+/** Removes fhirclient's session (its state, tokens included, and the pointer to it) from sessionStorage. */
+export function forgetSmartSession(): void {
+  try {
+    const key = sessionStorage.getItem(SMART_KEY);
+    if (key) sessionStorage.removeItem(JSON.parse(key) as string);
+    sessionStorage.removeItem(SMART_KEY);
+  } catch {
+    // No sessionStorage (a sandboxed frame): nothing was kept there.
+  }
+}
+
+/** A revocation endpoint a token may be posted to: https, or http on this machine. */
+function safeEndpoint(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:') return url.href;
+    if (url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\./.test(url.hostname))) return url.href;
+  } catch {
+    // not a URL
+  }
+  return undefined;
+}
+
+/**
+ * The user's `fhirUser` from the launch's id_token (SMART App Launch 2.2, "fhirUser" claim),
+ * or undefined when it cannot be trusted to say whose data this is. The token came over TLS
+ * from the token endpoint, which OpenID Connect Core §3.1.3.7 accepts in place of checking its
+ * signature, but its `aud` must name this client. `exp` is not checked: a session revived after
+ * a reload keeps the id_token it signed in with, which still names that user (whether the
+ * session is still valid is the access token's business). Decoded as base64url (RFC 7515 §2),
+ * which fhirclient's own `getFhirUser()` (plain `atob`) cannot do.
+ */
+export function fhirUserOf(idToken: unknown, clientId: unknown): string | undefined {
+  if (typeof idToken !== 'string') return undefined;
+  const payload = idToken.split('.')[1];
+  if (!payload) return undefined;
+  let claims: Record<string, unknown>;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '=');
+    const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    claims = parsed as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (typeof clientId === 'string' && clientId !== '' && !audience.includes(clientId)) return undefined;
+  const user = claims.fhirUser ?? claims.profile; // `profile` is the SMART v1 name of the claim
+  if (typeof user !== 'string' || user === '') return undefined;
+  // `Practitioner/dr-1` from an absolute or relative reference, as fhirclient reports it.
+  return user.split('/').filter(Boolean).slice(-2).join('/') || undefined;
 }
 
 function parseBoolean(value: unknown): boolean | undefined {

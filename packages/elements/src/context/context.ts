@@ -140,17 +140,29 @@ export class ContextElement extends LitElement {
 
   /**
    * Signs the user out of this record: destroys the cache partition (its key and data, so
-   * nothing left on the device can be decrypted; other tabs stop using it) and stops
-   * providing the source. Call it from the page's own sign-out.
+   * nothing left on the device can be decrypted; other tabs stop using it), ends a SMART
+   * session (tokens revoked at the server's `revocation_endpoint` when it has one, and
+   * removed from sessionStorage), and stops providing the source. Call it from the page's
+   * own sign-out.
    */
   async logout(): Promise<void> {
     const cached = this.cached;
+    const given = this.source as (FhirSource & { destroyPartition?: () => Promise<void> }) | undefined;
+    const outcome = this.smartOutcome;
+    const smart = (outcome && 'source' in outcome ? outcome.source : undefined) as (FhirSource & { signOut?: () => Promise<void> }) | undefined;
     this.cached = undefined;
     this.provided = undefined;
     this.failure = undefined;
     this.smartOutcome = undefined;
     this.setStatus('idle');
-    if (cached) await cached.destroyPartition();
+    // The cache partition (this element's, or a cached `.source` the page gave), then the
+    // SMART session: tokens revoked where the server allows it, and forgotten here, so a
+    // reload does not sign the user back in.
+    await Promise.all([
+      cached?.destroyPartition(),
+      given !== cached && typeof given?.destroyPartition === 'function' ? given.destroyPartition() : undefined,
+      typeof smart?.signOut === 'function' ? smart.signOut() : undefined,
+    ]);
   }
 
   override connectedCallback(): void {
