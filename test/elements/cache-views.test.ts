@@ -30,6 +30,8 @@ function cached(source: BundleSource, revalidateAfter = 0): CachedSource {
   return wrapped;
 }
 
+const text = (node: Element | null) => node?.textContent?.replace(/\s+/g, ' ') ?? '';
+
 function listText(element: Element): string {
   return element.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? '';
 }
@@ -75,6 +77,25 @@ describe('elements over the encrypted cache', () => {
     expect(listText(two)).not.to.contain('could not be loaded');
     expect(two.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
     await expect(two).to.be.accessible();
+  });
+
+  it('keeps the cached data and says the session expired, in an alert, when the server answers 401 (faked)', async () => {
+    const first = cached(new BundleSource({ resources: [patient, condition('a1', 'Migraine')] }));
+    const one = await fixture(html`<ehr-condition-list .source=${first}></ehr-condition-list>`);
+    await waitUntil(() => listText(one).includes('Migraine'));
+    await first.settled();
+
+    const refused = new BundleSource({
+      resources: [patient],
+      failures: { Condition: new FhirError('unauthorized', 'Your session has expired or is not authorised (401).', { status: 401 }) },
+    });
+    const expired = cached(refused);
+    const two = await fixture(html`<ehr-condition-list .source=${expired}></ehr-condition-list>`);
+    await waitUntil(() => listText(two).includes('Session expired'), 'the session-expired note', { timeout: 5000 });
+    expect(listText(two)).to.contain('Migraine');
+    expect(listText(two)).to.contain('sign in again');
+    expect(text(two.shadowRoot!.querySelector('[role="alert"]'))).to.contain('Session expired');
+    expect(listText(two)).not.to.contain('Offline');
   });
 
   it('replaces cached data with fresher data from the server without an empty or loading state', async () => {

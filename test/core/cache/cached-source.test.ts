@@ -107,12 +107,12 @@ describe('createCachedSource: stale-while-revalidate', () => {
     expect(Date.parse(third.cache!.asOf)).to.be.greaterThan(Date.parse(first.cache!.asOf));
   });
 
-  for (const [what, failure] of [
-    ['the fake server is unreachable', networkDown()],
-    ['the fake server fails with 503', new FhirError('server', 'The FHIR server reported an error (503).', { status: 503 })],
-    ['the session expired (401 from the fake server)', new FhirError('unauthorized', 'Your session has expired (401).', { status: 401 })],
+  for (const [what, failure, connection, state] of [
+    ['the fake server is unreachable', networkDown(), 'offline', 'offline'],
+    ['the fake server fails with 503', new FhirError('server', 'The FHIR server reported an error (503).', { status: 503 }), 'offline', 'offline'],
+    ['the session expired (401 from the fake server)', new FhirError('unauthorized', 'Your session has expired (401).', { status: 401 }), 'unauthorized', 'expired'],
   ] as const) {
-    it(`keeps serving cached data and reports offline when ${what}`, async () => {
+    it(`keeps serving cached data and reports ${connection} when ${what}`, async () => {
       const { server, cached, clock } = setup({ revalidateAfter: 1000 });
       const { updates } = recordEvents(cached);
       server.put(observation('o1'));
@@ -125,16 +125,16 @@ describe('createCachedSource: stale-while-revalidate', () => {
       const served = await cached.search('Observation', VITALS);
       expect(ids(served)).to.deep.equal(['o1']);
       const status = (await offline) as CacheStatusEvent;
-      expect(status.status).to.equal('offline');
+      expect(status.status).to.equal(connection);
       expect(status.error).to.equal(failure);
-      expect(cached.status).to.equal('offline');
+      expect(cached.status).to.equal(connection);
       await cached.settled();
       expect(updates).to.deep.equal([]);
 
       clock.advance(5000);
       const later = await cached.search('Observation', VITALS);
       expect(ids(later)).to.deep.equal(['o1']);
-      expect(later.cache?.state).to.equal('offline');
+      expect(later.cache?.state).to.equal(state);
       await cached.settled();
 
       server.failure = undefined;

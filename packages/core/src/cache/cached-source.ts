@@ -162,6 +162,11 @@ function isTransient(error: unknown): boolean {
   }
 }
 
+/** HTTP 401: the server refused the session (expired, revoked), not the data. */
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof FhirError && error.kind === 'unauthorized';
+}
+
 function isAborted(error: unknown): boolean {
   return error instanceof FhirError ? error.kind === 'aborted' : (error as { name?: unknown })?.name === 'AbortError';
 }
@@ -410,7 +415,7 @@ class CachedFhirSource extends EventTarget implements CachedSource {
         }
         if (!hit || isAborted(error) || !isTransient(error)) throw error;
         this.track(this.guard(() => partition.touch(query.key, { a: now })));
-        return query.decorate(hit.value, { asOf: iso(hit.meta.t), state: 'offline' });
+        return query.decorate(hit.value, { asOf: iso(hit.meta.t), state: isUnauthorized(error) ? 'expired' : 'offline' });
       }
     }
 
@@ -418,7 +423,8 @@ class CachedFhirSource extends EventTarget implements CachedSource {
       const stale = now - hit.meta.t >= this.options.revalidateAfter;
       this.track(this.guard(() => partition.touch(query.key, { a: now })));
       if (stale) this.revalidate(partition, query, hit);
-      const state = this.currentStatus === 'offline' ? 'offline' : stale ? 'revalidating' : 'fresh';
+      const state =
+        this.currentStatus === 'offline' ? 'offline' : this.currentStatus === 'unauthorized' ? 'expired' : stale ? 'revalidating' : 'fresh';
       return query.decorate(hit.value, { asOf: iso(hit.meta.t), state });
     }
     return this.fetchAndStore(partition, query, options);
@@ -464,7 +470,7 @@ class CachedFhirSource extends EventTarget implements CachedSource {
             return query.decorate(value, { asOf: iso(startedAt), state: 'fresh' });
           },
           (error: unknown) => {
-            if (!isAborted(error) && isTransient(error)) this.setStatus('offline', error);
+            if (!isAborted(error) && isTransient(error)) this.setStatus(isUnauthorized(error) ? 'unauthorized' : 'offline', error);
             throw error;
           },
         )
@@ -573,8 +579,10 @@ class CachedFhirSource extends EventTarget implements CachedSource {
       } catch (error) {
         if (signal.aborted || isAborted(error)) return;
         if (isTransient(error)) {
-          // Cached data is never replaced by an error: it stays, and the source says it is offline.
-          this.setStatus('offline', error);
+          // Cached data is never replaced by an error: it stays, and the source says it is
+          // offline, or, for a 401, that the session expired (no retry can fix that: the
+          // user must sign in again, and the note says so).
+          this.setStatus(isUnauthorized(error) ? 'unauthorized' : 'offline', error);
           return;
         }
         // The server's answer is authoritative (the record is gone, or access was withdrawn): the copy must not outlive it.

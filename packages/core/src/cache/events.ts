@@ -27,8 +27,12 @@ export class CacheUpdateEvent extends Event {
   }
 }
 
-/** Whether the server answered the last request. */
-export type CacheConnection = 'online' | 'offline';
+/**
+ * Whether the server answered the last request: `online`; `offline` (it could not be
+ * reached); `unauthorized` (it refused the session, HTTP 401: the sign-in expired or was
+ * revoked, and only signing in again will refresh the data).
+ */
+export type CacheConnection = 'online' | 'offline' | 'unauthorized';
 
 /**
  * Where cached data lives:

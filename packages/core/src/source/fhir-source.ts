@@ -74,10 +74,11 @@ export interface SearchResult<T extends Resource = Resource> {
   /**
    * Set by a caching source (`createCachedSource`): when the data was fetched from the
    * server (`asOf`, an ISO instant) and whether it is `fresh`, being checked in the
-   * background (`revalidating`), or kept while the server is unreachable (`offline`).
+   * background (`revalidating`), kept while the server is unreachable (`offline`), or kept
+   * after the server refused the session (`expired`: HTTP 401; the user must sign in again).
    * Absent when the answer did not go through a cache.
    */
-  readonly cache?: { readonly asOf: string; readonly state: 'fresh' | 'revalidating' | 'offline' };
+  readonly cache?: { readonly asOf: string; readonly state: 'fresh' | 'revalidating' | 'offline' | 'expired' };
 }
 
 /**

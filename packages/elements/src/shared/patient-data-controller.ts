@@ -98,7 +98,8 @@ export class PatientDataController<T> implements ReactiveController {
           // cached data is never replaced by an error state; the note says it is offline.
           if (!signal.aborted && this.refreshing && this.shown !== undefined && this.isShownFor(source, patientId)) {
             this.refreshing = false;
-            if (this.freshness) this.freshness = { ...this.freshness, state: 'offline' };
+            const expired = (error as { kind?: unknown } | undefined)?.kind === 'unauthorized';
+            if (this.freshness) this.freshness = { ...this.freshness, state: expired ? 'expired' : 'offline' };
             return this.shown;
           }
           this.refreshing = false;
@@ -167,7 +168,8 @@ export class PatientDataController<T> implements ReactiveController {
     const status = (event as Event & { status?: string }).status;
     if (!this.freshness) return;
     if (status === 'offline') this.freshness = { ...this.freshness, state: 'offline' };
-    else if (status === 'online' && this.freshness.state === 'offline') this.freshness = { ...this.freshness, state: 'fresh' };
+    else if (status === 'unauthorized') this.freshness = { ...this.freshness, state: 'expired' };
+    else if (status === 'online' && (this.freshness.state === 'offline' || this.freshness.state === 'expired')) this.freshness = { ...this.freshness, state: 'fresh' };
     this.host.requestUpdate();
   };
 
@@ -256,6 +258,12 @@ function noteProvenance(source: FhirSource, types: Set<string>, seen: CacheProve
 function oldest(seen: readonly CacheProvenance[]): CacheProvenance | undefined {
   if (seen.length === 0) return undefined;
   const asOf = seen.map((provenance) => provenance.asOf).sort()[0]!;
-  const state = seen.some((p) => p.state === 'offline') ? 'offline' : seen.some((p) => p.state === 'revalidating') ? 'revalidating' : 'fresh';
+  const state = seen.some((p) => p.state === 'expired')
+    ? 'expired'
+    : seen.some((p) => p.state === 'offline')
+      ? 'offline'
+      : seen.some((p) => p.state === 'revalidating')
+        ? 'revalidating'
+        : 'fresh';
   return { asOf, state };
 }

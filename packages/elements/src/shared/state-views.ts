@@ -87,6 +87,13 @@ export function renderFreshness(freshness: CacheProvenance | undefined, now = Da
   const time = Date.parse(freshness.asOf);
   if (Number.isNaN(time)) return nothing;
   const when = asOfFormat.format(time);
+  if (freshness.state === 'expired') {
+    // An alert, not a status: the data will not refresh until the user signs in again.
+    return html`<p part="freshness" class="freshness offline" role="alert">
+      <strong>Session expired</strong> · sign in again to see current data. Showing data as of
+      <time datetime=${freshness.asOf}>${when}</time>
+    </p>`;
+  }
   if (freshness.state === 'offline') {
     return html`<p part="freshness" class="freshness offline" role="status">
       <strong>Offline</strong> · showing data as of <time datetime=${freshness.asOf}>${when}</time>
