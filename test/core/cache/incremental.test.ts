@@ -65,6 +65,17 @@ describe('planIncremental', () => {
     expect(planIncremental(entries({ patient: 'p1' }), result([]), FALLBACK)?.since).to.equal(FALLBACK);
   });
 
+  it("dates an empty cached set's question by the server's clock (Bundle.meta.lastUpdated), not the device's", () => {
+    const serverTime = '2026-06-01T09:00:00.000Z'; // the device clock may be hours ahead
+    const plan = planIncremental(entries({ patient: 'p1' }), { ...result([]), serverTime }, FALLBACK);
+    expect(plan?.since).to.equal(serverTime);
+    expect(plan?.changes).to.deep.include(['_lastUpdated', `ge${serverTime}`]);
+  });
+
+  it('never merges a typed chained parameter (subject:Patient.name)', () => {
+    expect(planIncremental(entries({ 'subject:Patient.name': 'Shaw' }), result([obs('a', T0)]), FALLBACK)).to.equal(undefined);
+  });
+
   it('adds the patient-wide list of changed ids when the search filters on more than the patient', () => {
     const plan = planIncremental(entries({ patient: 'p1', status: 'active', _count: '50' }), result([obs('a', T0)]), FALLBACK);
     expect(plan?.changedInCompartment).to.deep.equal([

@@ -111,6 +111,11 @@ describe('OpenServerSource paging', () => {
     expect(server.requests.map((request) => new URL(request.url).pathname)).to.deep.equal(['/r4/Observation']);
   });
 
+  it("keeps the first page's Bundle.meta.lastUpdated as the answer's server time", async () => {
+    const { source: s } = source(() => json({ ...searchset([observation('a')]), meta: { lastUpdated: '2026-06-01T09:00:00.000Z' } }));
+    expect((await s.search('Observation')).serverTime).to.equal('2026-06-01T09:00:00.000Z');
+  });
+
   it('refuses to send a token over plain http, except to this machine', () => {
     expect(() => new OpenServerSource({ baseUrl: 'http://fhir.example.test/r4', token: 'secret-token' })).to.throw(/https/);
     expect(new OpenServerSource({ baseUrl: 'http://127.0.0.1:8080/fhir', token: 'secret-token' }).authenticated).to.equal(true);

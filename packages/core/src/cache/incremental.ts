@@ -73,7 +73,8 @@ export function planIncremental(entries: readonly [string, string][], cached: Se
   let sorted = false;
   for (const [rawName, value] of entries) {
     const name = rawName.split(':', 1)[0];
-    if (NOT_MERGEABLE.has(name) || name.includes('.')) return undefined;
+    // A chained parameter (`subject.name`, `subject:Patient.name`) reaches into other resources.
+    if (NOT_MERGEABLE.has(name) || rawName.includes('.')) return undefined;
     if (name === '_summary' && value === 'count') return undefined;
     if (name === '_sort') sorted = true;
     else if (COMPARTMENT.has(name)) compartment.push([rawName, value]);
@@ -82,7 +83,10 @@ export function planIncremental(entries: readonly [string, string][], cached: Se
   // A filtered search outside a patient would need the whole server's changes to find records that stopped matching.
   if (filters > 0 && compartment.length === 0) return undefined;
 
-  let since = fallbackSince;
+  // An empty set has no record to date the question from: the server's own time of the
+  // cached answer, when it gave one, else the device's time minus a margin.
+  const serverTime = typeof cached.serverTime === 'string' && Number.isFinite(Date.parse(cached.serverTime)) ? cached.serverTime : undefined;
+  let since = serverTime ?? fallbackSince;
   let newest = Number.NEGATIVE_INFINITY;
   for (const resource of cached.resources) {
     const time = lastUpdatedOf(resource);
@@ -215,6 +219,7 @@ export function mergeIncremental(
       ...(cached.total !== undefined ? { total: kept.length } : {}),
       complete: true,
       outcomes: cached.outcomes,
+      ...((changes.serverTime ?? cached.serverTime) ? { serverTime: changes.serverTime ?? cached.serverTime } : {}),
     },
     full: false,
   };

@@ -72,6 +72,12 @@ export interface SearchResult<T extends Resource = Resource> {
   /** OperationOutcome entries the server put in the bundle (warnings such as "results truncated"). */
   readonly outcomes: OperationOutcome[];
   /**
+   * `Bundle.meta.lastUpdated` of the first page: when the server assembled the answer, by the
+   * server's clock. A later "what changed since" question is asked from this time, never from
+   * the device's clock (which may be off by minutes or hours).
+   */
+  readonly serverTime?: string;
+  /**
    * Set by a caching source (`createCachedSource`): when the data was fetched from the
    * server (`asOf`, an ISO instant) and whether it is `fresh`, being checked in the
    * background (`revalidating`), kept while the server is unreachable (`offline`), or kept

@@ -95,6 +95,7 @@ export async function searchAllPages<T extends Resource = Resource>(
   const seenIncludes = new Set<string>();
   const fetched = new Set<string>();
   let total: number | undefined;
+  let serverTime: string | undefined;
   let pages = 0;
   let incompleteReason: SearchResult['incompleteReason'];
 
@@ -113,6 +114,7 @@ export async function searchAllPages<T extends Resource = Resource>(
     }
     pages += 1;
     if (pages === 1 && typeof page.total === 'number') total = page.total;
+    if (pages === 1 && typeof page.meta?.lastUpdated === 'string' && Number.isFinite(Date.parse(page.meta.lastUpdated))) serverTime = page.meta.lastUpdated;
 
     let truncated = false;
     for (const entry of page.entry ?? []) {
@@ -188,6 +190,7 @@ export async function searchAllPages<T extends Resource = Resource>(
     complete: incompleteReason === undefined,
     ...(incompleteReason ? { incompleteReason } : {}),
     outcomes,
+    ...(serverTime ? { serverTime } : {}),
   };
 }
 
