@@ -60,4 +60,18 @@ describe('smartStyleTokens (SMART App Launch 2.2 styling)', () => {
     expect(error).to.be.instanceOf(FhirError);
     expect((error as FhirError).message).to.contain('404');
   });
+
+  it('requests a style document only over https (or on this machine), with no referrer (fake fetch)', async () => {
+    const calls: string[] = [];
+    const ok = (async (url: string, init: RequestInit) => {
+      calls.push(`${url} ${init.referrerPolicy}`);
+      return new Response(JSON.stringify(EHR_STYLE), { headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof fetch;
+    for (const refused of ['http://ehr.example/style.json', 'javascript:alert(1)', 'not a url']) {
+      const error = await loadSmartStyle(refused, { fetch: ok }).catch((e: unknown) => e);
+      expect(error, refused).to.be.instanceOf(FhirError);
+    }
+    await loadSmartStyle('http://127.0.0.1:8080/style.json', { fetch: ok });
+    expect(calls).to.deep.equal(['http://127.0.0.1:8080/style.json no-referrer']);
+  });
 });

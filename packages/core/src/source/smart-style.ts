@@ -1,4 +1,5 @@
 import { FhirError } from './fhir-source.js';
+import { isLoopback } from './http.js';
 
 /**
  * The style document an EHR names with `smart_style_url` (SMART App Launch 2.2, "Styling":
@@ -79,9 +80,22 @@ export async function loadSmartStyle(
   options: { signal?: AbortSignal; fetch?: typeof fetch } = {},
 ): Promise<Record<string, string>> {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // https (or http on this machine; or a document already in the page: blob:, data:): the
+  // document restyles the app, so it must arrive unaltered. No referrer: the app's address
+  // can carry launch parameters.
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const local = parsed?.protocol === 'blob:' || parsed?.protocol === 'data:';
+  if (!parsed || !(local || parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed)))) {
+    throw new FhirError('invalid-response', 'The EHR style address is not an https address; it was not requested.', { url });
+  }
   let response: Response;
   try {
-    response = await fetchImpl(url, { credentials: 'omit', headers: { Accept: 'application/json' }, signal: options.signal });
+    response = await fetchImpl(url, { credentials: 'omit', referrerPolicy: 'no-referrer', headers: { Accept: 'application/json' }, signal: options.signal });
   } catch (error) {
     throw new FhirError(options.signal?.aborted ? 'aborted' : 'network', 'The EHR style could not be loaded.', { url, cause: error });
   }
