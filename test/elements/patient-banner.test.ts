@@ -370,6 +370,23 @@ describe('<ehr-patient-banner>: allergy alert', () => {
     return el;
   }
 
+  /** The patient's record in a BundleSource, with its search replaced where a test fakes a fault. */
+  function over(inner: BundleSource, search: FhirSource['search'] = (type, params, options) => inner.search(type, params, options)): FhirSource {
+    return { server: inner.server, patientId: 'amy', read: (type, id, options) => inner.read(type, id, options), search };
+  }
+
+  /** Paging stopped early (a page limit), faked over the real answer. */
+  const incomplete = (inner: BundleSource): FhirSource['search'] => async (type, params, options) => ({
+    ...(await inner.search(type, params, options)),
+    complete: false,
+    incompleteReason: 'page-limit' as const,
+  });
+
+  async function bannerOver(source: FhirSource): Promise<PatientBannerElement> {
+    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
+    return context.querySelector('ehr-patient-banner')!;
+  }
+
   const settledAlert = (el: Element) =>
     waitUntil(() => alert(el) && alert(el)!.getAttribute('aria-busy') !== 'true', 'the allergy alert did not settle');
 
@@ -459,15 +476,11 @@ describe('<ehr-patient-banner>: allergy alert', () => {
   it('Retry after a failed allergy load (a fault forced by the test) reads the allergies again and shows them', async () => {
     const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
     let fail = true;
-    const source: FhirSource = {
-      server: inner.server,
-      patientId: 'amy',
-      read: (type, id, options) => inner.read(type, id, options),
-      search: (type, params, options) =>
+    const el = await bannerOver(
+      over(inner, (type, params, options) =>
         fail ? Promise.reject(new FhirError('network', 'The FHIR server could not be reached.')) : inner.search(type, params, options),
-    };
-    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
-    const el = context.querySelector('ehr-patient-banner')!;
+      ),
+    );
     await waitUntil(() => part(el, 'retry-button'), 'the allergy Retry');
     fail = false;
     part(el, 'retry-button')!.click();
@@ -479,14 +492,7 @@ describe('<ehr-patient-banner>: allergy alert', () => {
     const someoneElse = allergy('walnut', { criticality: 'high', patient: { reference: 'Patient/not-amy' } });
     const inner = new BundleSource({ resources: [amy(), someoneElse] });
     // A faulty server, faked: it ignores `patient=` and answers every search with the walnut allergy.
-    const source: FhirSource = {
-      server: inner.server,
-      patientId: 'amy',
-      read: (type, id, options) => inner.read(type, id, options),
-      search: (type, _params, options) => inner.search(type, { _id: 'walnut' }, options),
-    };
-    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
-    const el = context.querySelector('ehr-patient-banner')!;
+    const el = await bannerOver(over(inner, (type, _params, options) => inner.search(type, { _id: 'walnut' }, options)));
     await settledAlert(el);
     expect(text(alert(el))).to.equal('Allergies could not be loaded');
     expect(text(shadow(el))).not.to.contain('Walnut');
@@ -495,14 +501,7 @@ describe('<ehr-patient-banner>: allergy alert', () => {
 
   it('an incomplete load (paging stopped early) says so and never says "NKA" or "No allergies recorded"', async () => {
     const inner = new BundleSource({ resources: [amy(), noKnown('716186003')] });
-    const source: FhirSource = {
-      server: inner.server,
-      patientId: 'amy',
-      read: (type, id, options) => inner.read(type, id, options),
-      search: async (type, params, options) => ({ ...(await inner.search(type, params, options)), complete: false, incompleteReason: 'page-limit' as const }),
-    };
-    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
-    const el = context.querySelector('ehr-patient-banner')!;
+    const el = await bannerOver(over(inner, incomplete(inner)));
     await settledAlert(el);
     expect(text(alert(el))).to.equal('Allergy list incomplete');
     expect(text(shadow(el))).not.to.contain('NKA');
@@ -510,14 +509,7 @@ describe('<ehr-patient-banner>: allergy alert', () => {
 
   it('an incomplete load with a life-threatening allergy shows it, marked "(list incomplete)"', async () => {
     const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
-    const source: FhirSource = {
-      server: inner.server,
-      patientId: 'amy',
-      read: (type, id, options) => inner.read(type, id, options),
-      search: async (type, params, options) => ({ ...(await inner.search(type, params, options)), complete: false, incompleteReason: 'page-limit' as const }),
-    };
-    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
-    const el = context.querySelector('ehr-patient-banner')!;
+    const el = await bannerOver(over(inner, incomplete(inner)));
     await settledAlert(el);
     expect(text(alert(el))).to.contain('2 life-threatening allergies');
     expect(text(alert(el))).to.contain('(list incomplete)');
@@ -527,14 +519,7 @@ describe('<ehr-patient-banner>: allergy alert', () => {
     const inner = new BundleSource({ resources: [amy(), ...lifeThreatening] });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const source: FhirSource = {
-      server: inner.server,
-      patientId: 'amy',
-      read: (type, id, options) => inner.read(type, id, options),
-      search: async (type, params, options) => (await gate, inner.search(type, params, options)),
-    };
-    const context = await fixture(html`<ehr-context .source=${source}><ehr-patient-banner></ehr-patient-banner></ehr-context>`);
-    const el = context.querySelector('ehr-patient-banner')!;
+    const el = await bannerOver(over(inner, async (type, params, options) => (await gate, inner.search(type, params, options))));
     await rendered(el);
     const status = part(el, 'announcement')!;
     expect(status.getAttribute('role')).to.equal('status');

@@ -94,8 +94,12 @@ export async function loadAllergies(source: FhirSource, patientId: string, optio
  * parsable reference is kept: the server matched it, and hiding an allergy is the
  * dangerous mistake.
  */
-export function isAboutAnotherPatient(resource: { patient?: { reference?: unknown } }, patientId: string): boolean {
-  const reference = resource.patient?.reference;
+export function isAboutAnotherPatient(
+  resource: { patient?: { reference?: unknown } | null; subject?: { reference?: unknown } | null } | null | undefined,
+  patientId: string,
+): boolean {
+  // R4 names the patient `subject` in most resources and `patient` in some (AllergyIntolerance, Immunization).
+  const reference = (resource?.subject ?? resource?.patient)?.reference;
   if (typeof reference !== 'string') return false;
   const path = reference.split(/[?#]/)[0]!.replace(/\/_history\/[^/]+$/, '');
   const parts = path.split('/').filter(Boolean);

@@ -77,8 +77,7 @@ export function sortMatches(
       related.push(resource);
       continue;
     }
-    const about = resource as { subject?: Reference; patient?: Reference };
-    if (isAboutAnotherPatient({ patient: about.subject ?? about.patient }, patientId)) {
+    if (isAboutAnotherPatient(resource as { subject?: Reference; patient?: Reference }, patientId)) {
       otherPatient += 1;
       continue;
     }

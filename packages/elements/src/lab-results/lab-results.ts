@@ -284,7 +284,7 @@ export class LabResultsElement extends LitElement {
     const kept = patientId
       ? list.filter((resource) => {
           if (resource?.resourceType === 'Patient') return resource.id === undefined || resource.id === patientId;
-          return !isAboutAnotherPatient({ patient: (resource as { subject?: { reference?: unknown } } | null)?.subject }, patientId);
+          return !isAboutAnotherPatient(resource as { subject?: { reference?: unknown } } | null, patientId);
         })
       : list;
     const output: ClinicalRecords = { resources: kept, matches: kept.length, complete: true, failures: [], otherPatient: list.length - kept.length };

@@ -241,7 +241,7 @@ export class VitalsChartElement extends LitElement {
     if (this.directMemo?.input === resources && this.directMemo.patientId === patientId) return this.directMemo.output;
     const list = Array.isArray(resources) ? resources : [];
     const observations = patientId
-      ? list.filter((resource) => !isAboutAnotherPatient({ patient: (resource as { subject?: { reference?: unknown } } | null)?.subject }, patientId))
+      ? list.filter((resource) => !isAboutAnotherPatient(resource as { subject?: { reference?: unknown } } | null, patientId))
       : list;
     const output: VitalsData = { observations, complete: true, otherPatient: list.length - observations.length };
     this.directMemo = { input: resources, patientId, output };
